@@ -1,0 +1,398 @@
+"""Durable state in SQL through sqlmodel: SQLite by default, PostgreSQL in deployment.
+
+The broker keeps nothing that must survive a restart; this does: which feed items were seen,
+feed health, articles, events, who holds what (and the history of it), alerts and deliveries.
+The worker rebuilds its in-memory tables from here on start.
+
+``Store`` is the only thing that talks SQL; everything else hands it records and gets records back.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import JSON, Column, Text, event as sa_event, func
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Field, Session, SQLModel, create_engine, select
+
+from monitor.records import Article, Event
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def naive_utc(moment: datetime | None) -> datetime | None:
+    """Store datetimes as naive UTC: SQLite and PostgreSQL then agree."""
+    if moment is None or moment.tzinfo is None:
+        return moment
+    return moment.astimezone(UTC).replace(tzinfo=None)
+
+
+# ---------------------------------------------------------------------------------------------
+# Tables
+# ---------------------------------------------------------------------------------------------
+
+
+class FeedRow(SQLModel, table=True):
+    __tablename__ = "feeds"
+    url: str = Field(primary_key=True)
+    name: str = ""
+    etag: str | None = None
+    last_modified: str | None = None
+    last_polled: datetime | None = None
+    last_success: datetime | None = None
+    last_error: str | None = None
+    last_error_at: datetime | None = None
+    consecutive_failures: int = 0
+    items_seen: int = 0
+
+
+class SeenItemRow(SQLModel, table=True):
+    __tablename__ = "seen_items"
+    id: str = Field(primary_key=True)  # FeedItem.id
+    feed_url: str = Field(index=True)
+    key: str
+    first_seen: datetime = Field(default_factory=utcnow)
+
+
+class ArticleRow(SQLModel, table=True):
+    __tablename__ = "articles"
+    id: str = Field(primary_key=True)
+    url: str | None = None
+    title: str = ""
+    outlet: str = ""
+    published: datetime | None = None
+    text: str = Field(default="", sa_column=Column(Text))
+    feed_url: str | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class EventRow(SQLModel, table=True):
+    __tablename__ = "events"
+    id: str = Field(primary_key=True)
+    article_id: str | None = Field(default=None, index=True)
+    place_key: str = Field(index=True)
+    place_name: str = ""
+    actor_id: str | None = None
+    event_date: date | None = None
+    timing: str = "current"
+    certainty: str = "reported"
+    confidence: float = 0.0
+    payload: dict = Field(default_factory=dict, sa_column=Column(JSON))
+    created_at: datetime = Field(default_factory=utcnow, index=True)
+
+
+class ControlRow(SQLModel, table=True):
+    """Who holds a place now, as the control map last decided."""
+
+    __tablename__ = "control"
+    place_key: str = Field(primary_key=True)
+    state: dict = Field(default_factory=dict, sa_column=Column(JSON))
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class ControlHistoryRow(SQLModel, table=True):
+    """Every transition of the control map, oldest first."""
+
+    __tablename__ = "control_history"
+    id: int | None = Field(default=None, primary_key=True)
+    place_key: str = Field(index=True)
+    place_name: str = ""
+    previous_id: str | None = None
+    holder_id: str | None = None
+    change: str = "change"  # change | confirm | contest
+    event_id: str | None = None
+    event_date: date | None = None
+    payload: dict = Field(default_factory=dict, sa_column=Column(JSON))
+    recorded_at: datetime = Field(default_factory=utcnow, index=True)
+
+
+class AlertRow(SQLModel, table=True):
+    """An alert, recorded before any delivery is tried (the key makes it idempotent)."""
+
+    __tablename__ = "alerts"
+    key: str = Field(primary_key=True)
+    rule: str = Field(index=True)
+    place_key: str = ""
+    summary: str = ""
+    payload: dict = Field(default_factory=dict, sa_column=Column(JSON))
+    status: str = "pending"  # pending | sent | failed
+    created_at: datetime = Field(default_factory=utcnow, index=True)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class DeliveryRow(SQLModel, table=True):
+    """One alert to one notifier: attempts, outcome, last error."""
+
+    __tablename__ = "deliveries"
+    alert_key: str = Field(primary_key=True)
+    notifier: str = Field(primary_key=True)
+    status: str = "pending"  # pending | sending | sent | failed
+    attempts: int = 0
+    last_error: str | None = None
+    next_attempt_at: datetime | None = None
+    sent_at: datetime | None = None
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+# ---------------------------------------------------------------------------------------------
+# Engine
+# ---------------------------------------------------------------------------------------------
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for the URL; a SQLite file's folder is created, and SQLite runs in WAL mode."""
+    if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
+        Path(url.removeprefix("sqlite:///")).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+        @sa_event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_connection, _record):  # pragma: no cover - trivial
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.close()
+
+        return engine
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg2://" + url.removeprefix("postgresql://")
+    return create_engine(url, pool_pre_ping=True)
+
+
+def create_schema(engine: Engine) -> None:
+    SQLModel.metadata.create_all(engine)
+
+
+# ---------------------------------------------------------------------------------------------
+# Store
+# ---------------------------------------------------------------------------------------------
+
+
+class Store:
+    """All reads and writes of durable state. Methods are small and transactional."""
+
+    def __init__(self, url: str, *, create: bool = True):
+        self.url = url
+        self.engine = make_engine(url)
+        if create:
+            create_schema(self.engine)
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        with Session(self.engine, expire_on_commit=False) as session:
+            yield session
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # -- feeds ---------------------------------------------------------------------------------
+
+    def ensure_feed(self, url: str, name: str) -> FeedRow:
+        with self.session() as s:
+            row = s.get(FeedRow, url)
+            if row is None:
+                row = FeedRow(url=url, name=name)
+                s.add(row)
+            elif name and row.name != name:
+                row.name = name
+            s.commit()
+            return row
+
+    def get_feed(self, url: str) -> FeedRow | None:
+        with self.session() as s:
+            return s.get(FeedRow, url)
+
+    def list_feeds(self) -> list[FeedRow]:
+        with self.session() as s:
+            return list(s.exec(select(FeedRow).order_by(FeedRow.url)))
+
+    def record_poll_success(
+        self, url: str, *, etag: str | None, last_modified: str | None, new_items: int, at: datetime
+    ) -> None:
+        with self.session() as s:
+            row = s.get(FeedRow, url) or FeedRow(url=url)
+            row.etag, row.last_modified = etag, last_modified
+            row.last_polled = row.last_success = naive_utc(at)
+            row.consecutive_failures = 0
+            row.items_seen += new_items
+            s.add(row)
+            s.commit()
+
+    def record_poll_failure(self, url: str, *, error: str, at: datetime) -> int:
+        """Record a failed poll; returns the number of consecutive failures."""
+        with self.session() as s:
+            row = s.get(FeedRow, url) or FeedRow(url=url)
+            row.last_polled = row.last_error_at = naive_utc(at)
+            row.last_error = error[:1000]
+            row.consecutive_failures += 1
+            s.add(row)
+            s.commit()
+            return row.consecutive_failures
+
+    # -- seen items ----------------------------------------------------------------------------
+
+    def unseen(self, ids: Iterable[str]) -> set[str]:
+        """The ids among these that were never marked seen."""
+        wanted = set(ids)
+        if not wanted:
+            return set()
+        with self.session() as s:
+            known = set(s.exec(select(SeenItemRow.id).where(SeenItemRow.id.in_(wanted))))
+        return wanted - known
+
+    def mark_seen(self, feed_url: str, items: Iterable[tuple[str, str]]) -> None:
+        """Mark (id, key) pairs of one feed seen; ids already there are left alone."""
+        with self.session() as s:
+            for item_id, key in items:
+                if s.get(SeenItemRow, item_id) is None:
+                    s.add(SeenItemRow(id=item_id, feed_url=feed_url, key=key))
+            s.commit()
+
+    # -- articles and events -------------------------------------------------------------------
+
+    def save_article(self, article: Article) -> bool:
+        """Store an article; False when it was stored already."""
+        with self.session() as s:
+            if s.get(ArticleRow, article.id) is not None:
+                return False
+            s.add(
+                ArticleRow(
+                    id=article.id,
+                    url=article.url,
+                    title=article.title,
+                    outlet=article.outlet,
+                    published=naive_utc(article.published),
+                    text=article.text,
+                    feed_url=article.feed_url,
+                )
+            )
+            s.commit()
+            return True
+
+    def save_event(self, event: Event) -> bool:
+        """Store an event; False when it was stored already."""
+        with self.session() as s:
+            if s.get(EventRow, event.id) is not None:
+                return False
+            s.add(
+                EventRow(
+                    id=event.id,
+                    article_id=event.source.article_id if event.source else None,
+                    place_key=event.location.key,
+                    place_name=event.location.name,
+                    actor_id=event.actor.id if event.actor else None,
+                    event_date=event.date,
+                    timing=event.timing,
+                    certainty=event.certainty,
+                    confidence=event.confidence,
+                    payload=event.to_json(),
+                )
+            )
+            s.commit()
+            return True
+
+    def events_since(self, since: datetime) -> list[Event]:
+        with self.session() as s:
+            rows = s.exec(
+                select(EventRow).where(EventRow.created_at >= naive_utc(since)).order_by(EventRow.created_at)
+            )
+            return [Event.model_validate(row.payload) for row in rows]
+
+    def counts(self) -> dict[str, int]:
+        """Row counts per table, for status output."""
+        out: dict[str, int] = {}
+        with self.session() as s:
+            for name, model in (
+                ("feeds", FeedRow),
+                ("items", SeenItemRow),
+                ("articles", ArticleRow),
+                ("events", EventRow),
+                ("alerts", AlertRow),
+            ):
+                out[name] = s.exec(select(func.count()).select_from(model)).one()
+        return out
+
+    # -- control map ---------------------------------------------------------------------------
+
+    def load_control(self) -> dict[str, dict[str, Any]]:
+        with self.session() as s:
+            return {row.place_key: row.state for row in s.exec(select(ControlRow))}
+
+    def save_control(self, place_key: str, state: dict[str, Any], history: dict[str, Any] | None = None) -> None:
+        """Write a place's control state and, in the same transaction, its history row."""
+        state = json.loads(json.dumps(state, default=str))
+        with self.session() as s:
+            row = s.get(ControlRow, place_key)
+            if row is None:
+                row = ControlRow(place_key=place_key, state=state)
+            else:
+                row.state = state
+                row.updated_at = utcnow()
+            s.add(row)
+            if history is not None:
+                history = json.loads(json.dumps(history, default=str))
+                s.add(
+                    ControlHistoryRow(
+                        place_key=place_key,
+                        place_name=history.get("place_name", ""),
+                        previous_id=history.get("previous_id"),
+                        holder_id=history.get("holder_id"),
+                        change=history.get("change", "change"),
+                        event_id=history.get("event_id"),
+                        event_date=date.fromisoformat(history["event_date"]) if history.get("event_date") else None,
+                        payload=history,
+                    )
+                )
+            s.commit()
+
+    def control_history(self, place_key: str | None = None, limit: int = 100) -> list[ControlHistoryRow]:
+        with self.session() as s:
+            query = select(ControlHistoryRow).order_by(ControlHistoryRow.id.desc()).limit(limit)
+            if place_key:
+                query = query.where(ControlHistoryRow.place_key == place_key)
+            return list(s.exec(query))
+
+    # -- alerts and deliveries -----------------------------------------------------------------
+
+    def record_alert(self, row: AlertRow, notifiers: Iterable[str]) -> bool:
+        """Record an alert and its pending deliveries, once. False when the key is known already."""
+        with self.session() as s:
+            if s.get(AlertRow, row.key) is not None:
+                return False
+            s.add(row)
+            for name in notifiers:
+                s.add(DeliveryRow(alert_key=row.key, notifier=name))
+            try:
+                s.commit()
+            except IntegrityError:  # recorded concurrently by another worker
+                s.rollback()
+                return False
+            return True
+
+    def get_alert(self, key: str) -> AlertRow | None:
+        with self.session() as s:
+            return s.get(AlertRow, key)
+
+    def list_alerts(self, limit: int = 50, status: str | None = None) -> list[AlertRow]:
+        with self.session() as s:
+            query = select(AlertRow).order_by(AlertRow.created_at.desc()).limit(limit)
+            if status:
+                query = query.where(AlertRow.status == status)
+            return list(s.exec(query))
+
+    def deliveries(self, alert_key: str | None = None, status: str | None = None) -> list[DeliveryRow]:
+        with self.session() as s:
+            query = select(DeliveryRow)
+            if alert_key:
+                query = query.where(DeliveryRow.alert_key == alert_key)
+            if status:
+                query = query.where(DeliveryRow.status == status)
+            return list(s.exec(query))
