@@ -74,7 +74,7 @@ class FeedConfig(Strict):
     @field_validator("interval", mode="before")
     @classmethod
     def _duration(cls, value: Any) -> float:
-        return parse_duration(value).total_seconds() if isinstance(value, str) else float(value)
+        return parse_duration(value).total_seconds()
 
     @field_validator("url")
     @classmethod
@@ -97,6 +97,11 @@ class PollConfig(Strict):
     user_agent: str = "Frontwatch/0.1 (+https://github.com/frontwatch)"
     fetch_articles: bool = True  # fetch the page when a feed item carries only a summary
 
+    @field_validator("timeout", "max_backoff", mode="before")
+    @classmethod
+    def _seconds(cls, value: Any) -> float:
+        return parse_duration(value).total_seconds()
+
 
 class MonitorConfig(Strict):
     feeds: list[FeedConfig] = Field(default_factory=list)
@@ -108,6 +113,11 @@ class MonitorConfig(Strict):
     poll: PollConfig = Field(default_factory=PollConfig)
     status_interval: float = 30.0  # seconds between status lines; 0 = off
     source: str = ""  # the file this was read from
+
+    @field_validator("status_interval", mode="before")
+    @classmethod
+    def _status_seconds(cls, value: Any) -> float:
+        return parse_duration(value).total_seconds()
 
     @field_validator("rules", mode="before")
     @classmethod

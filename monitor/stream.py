@@ -1,0 +1,144 @@
+"""The stream topology: every topic, agent, table and timer of the worker, declared in one place.
+
+    pollers ─▶ feed-items ─▶ [clean] ─▶ articles ─▶ [extract] ─▶ events ─▶ [control map + rules] ─▶ alerts ─▶ [deliver]
+                 key: item       fetch page,   key: article   gazetteer,   key: place   Faust table by place,   key: alert   apprise,
+                                 trafilatura                  actors, time              SQL history, rules              retries
+
+Agents only move records between topics and the services in ``monitor.runtime.Services``; every
+decision lives in a pure module (``clean``, ``extract``, ``control``, ``rules``, ``alerting``).
+Events are keyed by the place's key, so the ``control`` table and the ``events`` topic are
+co-partitioned: more partitions + more workers = more throughput.
+
+Feeds are polled by exactly one worker: feed ``f`` belongs to partition ``crc32(f.url) % N`` of the
+feed-items topic, and whoever holds that partition after a rebalance polls it.
+"""
+
+from __future__ import annotations
+
+import logging
+import zlib
+
+import faust
+
+from monitor.config import FeedConfig, MonitorConfig
+from monitor.records import Article, Event, FeedItem
+from monitor.runtime import Services
+
+log = logging.getLogger("monitor.stream")
+
+APP_ID = "frontwatch"
+
+# topic name -> what it carries; every one has `config.partitions` partitions
+TOPIC_NAMES = {
+    "feed_items": f"{APP_ID}-feed-items",
+    "articles": f"{APP_ID}-articles",
+    "events": f"{APP_ID}-events",
+    "alerts": f"{APP_ID}-alerts",
+}
+CONTROL_TABLE = "control"
+
+
+def topic_partitions(partitions: int) -> dict[str, int]:
+    """Every topic the worker needs, with the partition counts Faust expects (created before start)."""
+    topics = {name: partitions for name in TOPIC_NAMES.values()}
+    topics[f"{APP_ID}-{CONTROL_TABLE}-changelog"] = partitions
+    topics[f"{APP_ID}-__assignor-__leader"] = 1
+    return topics
+
+
+def feed_partition(feed: FeedConfig, partitions: int) -> int:
+    return zlib.crc32(feed.url.encode("utf-8")) % partitions
+
+
+def owned_feeds(feeds: list[FeedConfig], owned_partitions: set[int], partitions: int) -> list[FeedConfig]:
+    return [feed for feed in feeds if feed_partition(feed, partitions) in owned_partitions]
+
+
+def build_app(config: MonitorConfig, broker_url: str, services: Services) -> faust.App:
+    """The Faust app with its topics, table, agents and timers."""
+    app = faust.App(
+        APP_ID,
+        broker=broker_url,
+        store="memory://",
+        topic_partitions=config.partitions,
+        topic_allow_declare=False,  # ensure_topics() created them with the right counts
+        topic_disable_leader=False,
+        broker_rebalance_timeout=3.0,
+        broker_session_timeout=10.0,
+        broker_heartbeat_interval=1.0,
+        consumer_auto_offset_reset="earliest",
+        table_standby_replicas=0,
+        web_enabled=False,
+        value_serializer="json",
+        key_serializer="raw",
+    )
+
+    feed_items = app.topic(TOPIC_NAMES["feed_items"], partitions=config.partitions)
+    articles = app.topic(TOPIC_NAMES["articles"], partitions=config.partitions)
+    events = app.topic(TOPIC_NAMES["events"], partitions=config.partitions)
+    alerts = app.topic(TOPIC_NAMES["alerts"], partitions=config.partitions)
+
+    # Who holds each place, keyed by place key; rebuilt from SQL on demand (the broker keeps nothing).
+    control = app.Table(CONTROL_TABLE, default=None, partitions=config.partitions)
+
+    async def emit_item(item: FeedItem) -> None:
+        await feed_items.send(key=item.id.encode(), value=item.to_json())
+
+    services.set_emitter(emit_item)
+
+    @app.agent(feed_items)
+    async def clean(stream):
+        async for value in stream:
+            item = FeedItem.model_validate(value)
+            article = await services.build_article(item)
+            if article is None:
+                continue
+            await articles.send(key=article.id.encode(), value=article.to_json())
+
+    @app.agent(articles)
+    async def extract(stream):
+        async for value in stream:
+            article = Article.model_validate(value)
+            for event in await services.extract_events(article):
+                await events.send(key=event.location.key.encode(), value=event.to_json())
+
+    @app.agent(events)
+    async def control_map(stream):
+        async for key, value in stream.items():
+            event = Event.model_validate(value)
+            place_key = event.location.key
+            state = control[place_key]
+            new_state, fired = await services.handle_event(event, state)
+            if new_state is not None:
+                control[place_key] = new_state
+            for alert_key in fired:
+                await alerts.send(key=alert_key.encode(), value={"key": alert_key})
+
+    @app.agent(alerts)
+    async def deliver(stream):
+        async for _value in stream:
+            services.wake_dispatcher()
+
+    @app.task
+    async def start_background() -> None:
+        await services.start_background()
+
+    @app.on_rebalance_complete.connect
+    async def assign_feeds(sender, **kwargs) -> None:
+        owned = {tp.partition for tp in app.assignment.assigned_actives() if tp.topic == feed_items.get_topic_name()}
+        mine = owned_feeds(config.feeds, owned, config.partitions)
+        log.info("this worker polls %d of %d feeds", len(mine), len(config.feeds))
+        await services.poll_feeds(mine)
+
+    if config.status_interval > 0:
+
+        @app.timer(config.status_interval)
+        async def status() -> None:
+            services.report_status()
+
+    @app.on_before_shutdown.connect
+    def on_shutdown(sender, **kwargs) -> None:
+        log.info("shutting down")
+
+    return app
+
