@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import JSON, Column, Text, event as sa_event, func
+from sqlalchemy import JSON, Column, Text, event as sa_event, func, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, Session, SQLModel, create_engine, select
@@ -193,6 +193,11 @@ class Store:
     def close(self) -> None:
         self.engine.dispose()
 
+    def ping(self) -> None:
+        """Raise when the database cannot be reached (for health checks)."""
+        with self.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+
     # -- feeds ---------------------------------------------------------------------------------
 
     def ensure_feed(self, url: str, name: str) -> FeedRow:
@@ -306,6 +311,26 @@ class Store:
             )
             return [Event.model_validate(row.payload) for row in rows]
 
+    def recent_events(self, limit: int = 50) -> list[EventRow]:
+        with self.session() as s:
+            return list(s.exec(select(EventRow).order_by(EventRow.created_at.desc()).limit(limit)))
+
+    def events_by_id(self, ids: Iterable[str]) -> dict[str, EventRow]:
+        wanted = {i for i in ids if i}
+        if not wanted:
+            return {}
+        with self.session() as s:
+            return {row.id: row for row in s.exec(select(EventRow).where(EventRow.id.in_(wanted)))}
+
+    def latest_event_by_place(self, place_keys: Iterable[str]) -> dict[str, EventRow]:
+        """The newest stored event of each of these places (to locate a place on a map)."""
+        wanted = set(place_keys)
+        if not wanted:
+            return {}
+        with self.session() as s:
+            rows = s.exec(select(EventRow).where(EventRow.place_key.in_(wanted)).order_by(EventRow.created_at))
+            return {row.place_key: row for row in rows}
+
     def counts(self) -> dict[str, int]:
         """Row counts per table, for status output."""
         out: dict[str, int] = {}
@@ -353,6 +378,10 @@ class Store:
                 )
             s.commit()
 
+    def list_control(self) -> list[ControlRow]:
+        with self.session() as s:
+            return list(s.exec(select(ControlRow).order_by(ControlRow.updated_at.desc())))
+
     def control_history(self, place_key: str | None = None, limit: int = 100) -> list[ControlHistoryRow]:
         with self.session() as s:
             query = select(ControlHistoryRow).order_by(ControlHistoryRow.id.desc()).limit(limit)
@@ -387,6 +416,13 @@ class Store:
             if status:
                 query = query.where(AlertRow.status == status)
             return list(s.exec(query))
+
+    def deliveries_for(self, alert_keys: Iterable[str]) -> list[DeliveryRow]:
+        wanted = set(alert_keys)
+        if not wanted:
+            return []
+        with self.session() as s:
+            return list(s.exec(select(DeliveryRow).where(DeliveryRow.alert_key.in_(wanted))))
 
     def deliveries(self, alert_key: str | None = None, status: str | None = None) -> list[DeliveryRow]:
         with self.session() as s:
