@@ -15,8 +15,10 @@ feed-items topic, and whoever holds that partition after a rebalance polls it.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import zlib
+from collections.abc import Awaitable, Callable
 
 import faust
 
@@ -54,6 +56,22 @@ def owned_feeds(feeds: list[FeedConfig], owned_partitions: set[int], partitions:
     return [feed for feed in feeds if feed_partition(feed, partitions) in owned_partitions]
 
 
+async def handle_safely(stage: str, record_id: str, step: Callable[[], Awaitable[None]], attempts: int = 3) -> None:
+    """Run one record through one stage; a failing record is retried, then logged, never kills the agent."""
+    for attempt in range(1, attempts + 1):
+        try:
+            await step()
+            return
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            if attempt == attempts:
+                log.exception("%s: giving up on %s after %d attempts", stage, record_id, attempts)
+                return
+            log.warning("%s: attempt %d on %s failed; retrying", stage, attempt, record_id, exc_info=True)
+            await asyncio.sleep(0.2 * 2**attempt)
+
+
 def build_app(config: MonitorConfig, broker_url: str, services: Services) -> faust.App:
     """The Faust app with its topics, table, agents and timers."""
     app = faust.App(
@@ -79,7 +97,7 @@ def build_app(config: MonitorConfig, broker_url: str, services: Services) -> fau
     alerts = app.topic(TOPIC_NAMES["alerts"], partitions=config.partitions)
 
     # Who holds each place, keyed by place key; rebuilt from SQL on demand (the broker keeps nothing).
-    control = app.Table(CONTROL_TABLE, default=None, partitions=config.partitions)
+    control = app.Table(CONTROL_TABLE, partitions=config.partitions)
 
     async def emit_item(item: FeedItem) -> None:
         await feed_items.send(key=item.id.encode(), value=item.to_json())
@@ -90,29 +108,39 @@ def build_app(config: MonitorConfig, broker_url: str, services: Services) -> fau
     async def clean(stream):
         async for value in stream:
             item = FeedItem.model_validate(value)
-            article = await services.build_article(item)
-            if article is None:
-                continue
-            await articles.send(key=article.id.encode(), value=article.to_json())
+
+            async def step() -> None:
+                article = await services.build_article(item)
+                if article is not None:
+                    await articles.send(key=article.id.encode(), value=article.to_json())
+
+            await handle_safely("clean", item.link or item.key, step)
 
     @app.agent(articles)
     async def extract(stream):
         async for value in stream:
             article = Article.model_validate(value)
-            for event in await services.extract_events(article):
-                await events.send(key=event.location.key.encode(), value=event.to_json())
+
+            async def step() -> None:
+                for event in await services.extract_events(article):
+                    await events.send(key=event.location.key.encode(), value=event.to_json())
+
+            await handle_safely("extract", article.url or article.id, step)
 
     @app.agent(events)
     async def control_map(stream):
-        async for key, value in stream.items():
+        async for value in stream:
             event = Event.model_validate(value)
             place_key = event.location.key
-            state = control[place_key]
-            new_state, fired = await services.handle_event(event, state)
-            if new_state is not None:
-                control[place_key] = new_state
-            for alert_key in fired:
-                await alerts.send(key=alert_key.encode(), value={"key": alert_key})
+
+            async def step() -> None:
+                new_state, fired = await services.handle_event(event, control.get(place_key))
+                if new_state is not None:
+                    control[place_key] = new_state
+                for alert_key in fired:
+                    await alerts.send(key=alert_key.encode(), value={"key": alert_key})
+
+            await handle_safely("control", f"{place_key} ({event.id})", step)
 
     @app.agent(alerts)
     async def deliver(stream):
@@ -125,7 +153,7 @@ def build_app(config: MonitorConfig, broker_url: str, services: Services) -> fau
 
     @app.on_rebalance_complete.connect
     async def assign_feeds(sender, **kwargs) -> None:
-        owned = {tp.partition for tp in app.assignment.assigned_actives() if tp.topic == feed_items.get_topic_name()}
+        owned = {tp.partition for tp in app.assignor.assigned_actives() if tp.topic == feed_items.get_topic_name()}
         mine = owned_feeds(config.feeds, owned, config.partitions)
         log.info("this worker polls %d of %d feeds", len(mine), len(config.feeds))
         await services.poll_feeds(mine)
