@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from pydantic import NaiveDatetime
 from sqlalchemy import JSON, Column, Text, event as sa_event, func, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
@@ -29,7 +30,11 @@ def utcnow() -> datetime:
 
 
 def naive_utc(moment: datetime | None) -> datetime | None:
-    """Store datetimes as naive UTC: SQLite and PostgreSQL then agree."""
+    """Store datetimes as naive UTC: SQLite and PostgreSQL then agree.
+
+    Table columns are annotated ``NaiveDatetime``: sqlmodel >= 0.0.50 maps a plain ``datetime`` to a
+    timezone-aware column type that refuses naive values.
+    """
     if moment is None or moment.tzinfo is None:
         return moment
     return moment.astimezone(UTC).replace(tzinfo=None)
@@ -46,10 +51,10 @@ class FeedRow(SQLModel, table=True):
     name: str = ""
     etag: str | None = None
     last_modified: str | None = None
-    last_polled: datetime | None = None
-    last_success: datetime | None = None
+    last_polled: NaiveDatetime | None = None
+    last_success: NaiveDatetime | None = None
     last_error: str | None = None
-    last_error_at: datetime | None = None
+    last_error_at: NaiveDatetime | None = None
     consecutive_failures: int = 0
     items_seen: int = 0
 
@@ -59,7 +64,7 @@ class SeenItemRow(SQLModel, table=True):
     id: str = Field(primary_key=True)  # FeedItem.id
     feed_url: str = Field(index=True)
     key: str
-    first_seen: datetime = Field(default_factory=utcnow)
+    first_seen: NaiveDatetime = Field(default_factory=utcnow)
 
 
 class ArticleRow(SQLModel, table=True):
@@ -68,10 +73,10 @@ class ArticleRow(SQLModel, table=True):
     url: str | None = None
     title: str = ""
     outlet: str = ""
-    published: datetime | None = None
+    published: NaiveDatetime | None = None
     text: str = Field(default="", sa_column=Column(Text))
     feed_url: str | None = None
-    created_at: datetime = Field(default_factory=utcnow)
+    created_at: NaiveDatetime = Field(default_factory=utcnow)
 
 
 class EventRow(SQLModel, table=True):
@@ -86,7 +91,7 @@ class EventRow(SQLModel, table=True):
     certainty: str = "reported"
     confidence: float = 0.0
     payload: dict = Field(default_factory=dict, sa_column=Column(JSON))
-    created_at: datetime = Field(default_factory=utcnow, index=True)
+    created_at: NaiveDatetime = Field(default_factory=utcnow, index=True)
 
 
 class ControlRow(SQLModel, table=True):
@@ -95,7 +100,7 @@ class ControlRow(SQLModel, table=True):
     __tablename__ = "control"
     place_key: str = Field(primary_key=True)
     state: dict = Field(default_factory=dict, sa_column=Column(JSON))
-    updated_at: datetime = Field(default_factory=utcnow)
+    updated_at: NaiveDatetime = Field(default_factory=utcnow)
 
 
 class ControlHistoryRow(SQLModel, table=True):
@@ -111,7 +116,7 @@ class ControlHistoryRow(SQLModel, table=True):
     event_id: str | None = None
     event_date: date | None = None
     payload: dict = Field(default_factory=dict, sa_column=Column(JSON))
-    recorded_at: datetime = Field(default_factory=utcnow, index=True)
+    recorded_at: NaiveDatetime = Field(default_factory=utcnow, index=True)
 
 
 class AlertRow(SQLModel, table=True):
@@ -124,8 +129,8 @@ class AlertRow(SQLModel, table=True):
     summary: str = ""
     payload: dict = Field(default_factory=dict, sa_column=Column(JSON))
     status: str = "pending"  # pending | sent | failed
-    created_at: datetime = Field(default_factory=utcnow, index=True)
-    updated_at: datetime = Field(default_factory=utcnow)
+    created_at: NaiveDatetime = Field(default_factory=utcnow, index=True)
+    updated_at: NaiveDatetime = Field(default_factory=utcnow)
 
 
 class DeliveryRow(SQLModel, table=True):
@@ -137,9 +142,9 @@ class DeliveryRow(SQLModel, table=True):
     status: str = "pending"  # pending | sending | sent | failed
     attempts: int = 0
     last_error: str | None = None
-    next_attempt_at: datetime | None = None
-    sent_at: datetime | None = None
-    updated_at: datetime = Field(default_factory=utcnow)
+    next_attempt_at: NaiveDatetime | None = None
+    sent_at: NaiveDatetime | None = None
+    updated_at: NaiveDatetime = Field(default_factory=utcnow)
 
 
 # ---------------------------------------------------------------------------------------------
