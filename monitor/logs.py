@@ -4,7 +4,7 @@
 
 JSON lines carry ``ts`` (UTC, ISO 8601), ``level``, ``logger``, ``msg``, the exception text when there is
 one, and any ``extra={...}`` fields a caller passed. Either way, credentials inside URLs
-(``scheme://user:secret@host``) and webhook tokens are masked before a line is written: an apprise URL
+(``scheme://user:secret@host``), webhook tokens and apprise notifier URLs are masked before a line is written: an apprise URL
 or a database URL may end up in a message, its secret must not.
 """
 
@@ -17,9 +17,13 @@ import sys
 from datetime import UTC, datetime
 from typing import IO, Any
 
-# user:password@ in any URL, and the path tokens of Slack-style webhooks.
+# user:password@ in any URL; the path of webhook URLs (the path is the token).
 _URL_CREDENTIALS = re.compile(r"(?P<scheme>[a-zA-Z][a-zA-Z0-9+.-]*://)(?P<cred>[^/\s@:]*(?::[^/\s@]*)?)@")
-_WEBHOOK_TOKENS = re.compile(r"(?P<head>hooks\.slack\.com/services/|slack://)(?P<tokens>[^\s?#]+)")
+_WEBHOOK_TOKENS = re.compile(r"(?P<head>hooks\.slack\.com/services/|/api/webhooks/)(?P<tokens>[^\s?#'\"]+)")
+# Schemes whose URLs carry no secret beyond user:password; any other scheme (apprise's slack://,
+# discord://, tgram://, mailtos:// ...) may hold tokens anywhere, so all of it after the scheme is masked.
+_PLAIN_SCHEMES = {"http", "https", "kafka", "sqlite", "postgresql", "postgres", "file"}
+_ANY_URL = re.compile(r"\b(?P<scheme>[a-zA-Z][a-zA-Z0-9+.-]*)://(?P<rest>[^\s'\"<>]+)")
 
 # Attributes every LogRecord has; anything else on a record came from ``extra=``.
 _STANDARD_ATTRS = set(vars(logging.makeLogRecord({}))) | {"message", "asctime", "taskName"}
@@ -28,9 +32,12 @@ HUMAN_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
 def redact(text: str) -> str:
-    """The text with URL credentials and webhook tokens replaced by ``***``."""
+    """The text with URL credentials, webhook tokens and notifier URLs replaced by ``***``."""
     text = _URL_CREDENTIALS.sub(lambda m: f"{m['scheme']}***@", text)
-    return _WEBHOOK_TOKENS.sub(lambda m: f"{m['head']}***", text)
+    text = _WEBHOOK_TOKENS.sub(lambda m: f"{m['head']}***", text)
+    return _ANY_URL.sub(
+        lambda m: m[0] if m["scheme"].split("+")[0].lower() in _PLAIN_SCHEMES else f"{m['scheme']}://***", text
+    )
 
 
 class RedactingFormatter(logging.Formatter):
