@@ -31,3 +31,35 @@ def broker():
 
     with EmbeddedBroker() as running:
         yield running
+
+
+PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+
+
+@pytest.fixture()
+def pg_url():
+    """A fresh database on the real PostgreSQL server, dropped afterwards.
+
+    In CI an unreachable server fails the test (it must be there); elsewhere it skips with the reason.
+    """
+    import os
+    import uuid
+
+    import psycopg2
+
+    try:
+        admin = psycopg2.connect(PG_ADMIN_URL, connect_timeout=3)
+    except psycopg2.OperationalError as exc:
+        if os.environ.get("CI"):
+            pytest.fail(f"PostgreSQL at 127.0.0.1:5432 is unreachable in CI: {exc}")
+        pytest.skip(f"PostgreSQL at 127.0.0.1:5432 is unreachable: {exc}")
+    admin.autocommit = True
+    name = f"frontwatch_test_{uuid.uuid4().hex[:10]}"
+    with admin.cursor() as cursor:
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"postgresql://postgres@127.0.0.1:5432/{name}"
+    finally:
+        with admin.cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()

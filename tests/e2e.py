@@ -53,20 +53,25 @@ class Page:
 class NewsSite:
     """A feed whose items link to article pages; pages can be added while the monitor runs."""
 
-    pages: list[Page] = field(default_factory=list)
+    pages: list[Page] = field(default_factory=list)  # the items of /feed.xml
+    feeds: dict[str, list[Page]] = field(default_factory=dict)  # more feeds, at /feeds/<name>.xml
     hits: dict[str, int] = field(default_factory=dict)
+    polls: list[tuple[float, str, str]] = field(default_factory=list)  # (time, feed path, user agent)
     port: int = 0
 
     @property
     def base(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def rss(self) -> str:
+    def all_pages(self) -> list[Page]:
+        return self.pages + [page for pages in self.feeds.values() for page in pages]
+
+    def rss(self, pages: list[Page]) -> str:
         items = "".join(
             f"<item><title>{html.escape(p.title)}</title><link>{self.base}{p.path}</link>"
             f"<guid>{self.base}{p.path}</guid><pubDate>{p.published}</pubDate>"
             f"<description>{html.escape(p.text.split(chr(10))[0][:120])}</description></item>"
-            for p in self.pages
+            for p in pages
         )
         return (
             "<?xml version='1.0' encoding='UTF-8'?><rss version='2.0'><channel><title>Local Desk</title>"
@@ -75,18 +80,24 @@ class NewsSite:
 
     def app(self) -> web.Application:
         async def feed(request: web.Request) -> web.Response:
-            self.hits["/feed.xml"] = self.hits.get("/feed.xml", 0) + 1
-            return web.Response(text=self.rss(), content_type="application/rss+xml")
+            name = request.match_info.get("name")
+            if name is not None and name not in self.feeds:
+                raise web.HTTPNotFound()
+            self.hits[request.path] = self.hits.get(request.path, 0) + 1
+            self.polls.append((time.monotonic(), request.path, request.headers.get("User-Agent", "")))
+            pages = self.pages if name is None else self.feeds[name]
+            return web.Response(text=self.rss(pages), content_type="application/rss+xml")
 
         async def page(request: web.Request) -> web.Response:
             self.hits[request.path] = self.hits.get(request.path, 0) + 1
-            for p in self.pages:
+            for p in self.all_pages():
                 if p.path == request.path:
                     return web.Response(text=p.html(), content_type="text/html")
             raise web.HTTPNotFound()
 
         app = web.Application()
         app.router.add_get("/feed.xml", feed)
+        app.router.add_get("/feeds/{name}.xml", feed)
         app.router.add_get("/{tail:.*}", page)
         return app
 
