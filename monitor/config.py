@@ -108,7 +108,9 @@ class MonitorConfig(Strict):
     broker: str = ""  # kafka://host:port; empty = start the embedded broker
     database: str = DEFAULT_DATABASE
     rules: list[str] = Field(default_factory=lambda: ["rules/*.yaml"])
+    web_host: str = "127.0.0.1"  # 0.0.0.0 in a container
     web_port: int = 6066
+    tile_url: str = ""  # a map tile template (https://.../{z}/{x}/{y}.png); empty = no tiles
     partitions: int = 4
     poll: PollConfig = Field(default_factory=PollConfig)
     status_interval: float = 30.0  # seconds between status lines; 0 = off

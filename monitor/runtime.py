@@ -18,6 +18,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
+from monitor import metrics
 from monitor.config import FeedConfig, MonitorConfig
 from monitor.records import Article, Event, FeedItem, Source
 from monitor.storage import Store
@@ -46,6 +47,8 @@ class Services:
         self._emit: Callable[[FeedItem], Awaitable[None]] | None = None
         self._stop = asyncio.Event()
         self._background: list[asyncio.Task] = []
+        self._web = None
+        self.web_port: int | None = None
         self.counts: Counter[str] = Counter()
         self.started = time.monotonic()
 
@@ -58,11 +61,14 @@ class Services:
         assert self._emit is not None, "the stream sets the emitter before pollers start"
         await self._emit(item)
         self.counts["items"] += 1
+        metrics.items.inc()
 
     def _on_poll(self, url: str, outcome: Any) -> None:
         self.counts["polls"] += 1
+        metrics.feeds_polled.inc()
         if getattr(outcome, "error", None):
             self.counts["poll_errors"] += 1
+            metrics.poll_errors.inc()
 
     async def poll_feeds(self, feeds: list[FeedConfig]) -> None:
         """Poll exactly these feeds from now on (called after every rebalance)."""
@@ -78,6 +84,21 @@ class Services:
 
     async def start_background(self) -> None:
         self._background.append(asyncio.create_task(self.dispatcher.run(self._stop), name="dispatcher"))
+        await self.start_web()
+
+    async def start_web(self) -> None:
+        """The web view, JSON API, /health and /metrics on the configured port (0 = any free port)."""
+        from aiohttp import web
+
+        from monitor.web.app import make_web_app
+
+        app = make_web_app(self.store, tile_url=self.config.tile_url or None)
+        self._web = web.AppRunner(app, access_log=None)
+        await self._web.setup()
+        site = web.TCPSite(self._web, self.config.web_host, self.config.web_port)
+        await site.start()
+        self.web_port = self._web.addresses[0][1] if self._web.addresses else self.config.web_port
+        log.info("web view on http://%s:%s/", self.config.web_host, self.web_port)
 
     def wake_dispatcher(self) -> None:
         wake = getattr(self.dispatcher, "wake", None)
@@ -91,6 +112,8 @@ class Services:
         for task in self._background:
             task.cancel()
         await asyncio.gather(*self._background, return_exceptions=True)
+        if self._web is not None:
+            await self._web.cleanup()
         await self.articles.close()
 
     # -- the stages ----------------------------------------------------------------------------
@@ -103,6 +126,7 @@ class Services:
             return None
         self.store.save_article(article)
         self.counts["articles"] += 1
+        metrics.articles.inc()
         return article
 
     async def extract_events(self, article: Article) -> list[Event]:
@@ -120,6 +144,7 @@ class Services:
         for event in events:
             self.store.save_event(event)
         self.counts["events"] += len(events)
+        metrics.events.inc(len(events))
         if events:
             log.info(
                 "%s: %s",
