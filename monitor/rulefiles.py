@@ -325,10 +325,10 @@ class _Reader:
         return entries
 
     def items(self, node: Node, key: str) -> list[Node] | Any:
-        """A list's items; a single plain value counts as a list of one."""
+        """A list's items; a single value (a word, or one location or group mapping) counts as a list of one."""
         if isinstance(node, SequenceNode):
             return list(node.value)
-        if isinstance(node, ScalarNode) and _value(node) is not None:
+        if isinstance(node, MappingNode) or (isinstance(node, ScalarNode) and _value(node) is not None):
             return [node]
         return self.problem(node, f"{key} must be a list, not {_describe(node)}")
 
@@ -711,7 +711,7 @@ def read_rules(
     )
     for path in files:
         reader.read_file(path)
-    known = set(reader.notifiers) | reader.disabled
+    known = set(reader.notifier_origin)  # defined, even when its URL has a problem of its own
     for ref in reader.pending:
         if ref.name not in known:
             hint = did_you_mean(_close(ref.name, known))
