@@ -201,7 +201,7 @@ def test_unknown_places_with_suggestions(tmp_path):
     assert found[4].startswith("places.yaml:8:19: unknown country 'Syra' (did you mean 'Syria'")
     assert found[5].startswith("places.yaml:9:18: unknown admin1 'Qqqqzz' in SY")
     assert found[6:] == [
-        "places.yaml:10:22: no place with GeoNames id 1 in the gazetteer",
+        "places.yaml:10:21: no place with GeoNames id 1 in the gazetteer",
         "places.yaml:11:9: a location takes one of near, geonameid, admin1 or name, not geonameid and admin1",
         "places.yaml:12:10: radius_km goes with near",
         "places.yaml:13:9: a location needs one of name, geonameid, country, admin1 or near",
