@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import typer
 
+from monitor.commands import db as db_cmd
 from monitor.commands import run as run_cmd
 
 app = typer.Typer(
@@ -19,6 +20,7 @@ app = typer.Typer(
 
 app.command("run")(run_cmd.run)
 app.command("feeds")(run_cmd.feeds)
+app.add_typer(db_cmd.app, name="db")
 
 
 def main() -> None:
