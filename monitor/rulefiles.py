@@ -679,8 +679,9 @@ def actor_group(catalogue: GroupLookup, actor: ActorRef, role: str | None, extra
 
 
 def _aliases(catalogue: GroupLookup, actor_id: str) -> list[str]:
-    lister = getattr(catalogue, "aliases", None)
-    return list(lister(actor_id)) if lister is not None else []
+    """The catalogue entry's aliases, when the catalogue exposes its entries (``actor(id).aliases``)."""
+    entry = getattr(catalogue, "actor", lambda _id: None)(actor_id)
+    return list(getattr(entry, "aliases", None) or [])
 
 
 def _coalitions_of(catalogue: GroupLookup, actor_id: str) -> list[str]:

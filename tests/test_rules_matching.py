@@ -188,3 +188,52 @@ rules:
     ]
     assert names(ruleset, incident(place=MOSUL)) == ["by-country-name"]
     assert names(ruleset, incident(place=LATAKIA)) == ["by-country-code", "near-latakia", "near-latakia-small"]
+
+
+# -- groups, through the real actor catalogue -------------------------------------------------------
+
+
+def test_groups_resolved_from_names_aliases_coalitions_and_sides(rules_from):
+    from monitor.extract.actors import ActorCatalogue
+
+    catalogue = ActorCatalogue.default()
+    nusra, fatah = catalogue.resolve("Nusra Front"), catalogue.resolve("Army of Fatah")
+    islamic_state, syria = catalogue.resolve("Islamic State"), catalogue.state_forces("SY")
+    assert None not in (nusra, fatah, islamic_state, syria)
+    ruleset = rules_from(
+        """
+rules:
+  - {name: nusra-by-alias, groups: [Jabhat al-Nusra]}
+  - {name: daesh, groups: [Daesh]}
+  - {name: fatah, groups: [Army of Conquest]}
+  - {name: state-lost, groups: [{side: state, role: lost}]}
+  - {name: state-gained, groups: [{side: state}], role: gained}
+  - {name: isis-gained, groups: [{name: ISIS, role: gained}]}
+"""
+    )
+    nusra_took = incident(holder=nusra.model_copy(update={"associates": []}), previous=syria)
+    assert names(ruleset, nusra_took) == ["nusra-by-alias", "fatah", "state-lost"]  # fatah: Nusra is a member
+    fatah_took = incident(holder=fatah, previous=syria)
+    assert names(ruleset, fatah_took) == ["nusra-by-alias", "fatah", "state-lost"]  # Nusra: its coalition took it
+    allied = incident(holder=ActorRef(id="local-brigade", name="Local brigade", side="non_state",
+                                      associates=["Jabhat al-Nusra"]), previous=syria)
+    assert names(ruleset, allied) == ["nusra-by-alias", "fatah", "state-lost"]  # an associate of the holder
+    is_took = incident(holder=islamic_state, previous=nusra)
+    assert names(ruleset, is_took) == ["nusra-by-alias", "daesh", "fatah", "isis-gained"]  # Nusra lost it
+    army_back = incident(holder=syria, previous=islamic_state, subtype="government_regains")
+    assert names(ruleset, army_back) == ["daesh", "state-gained"]
+
+
+def test_the_shipped_example_rules_load_and_watch_the_seed_change():
+    """rules/example.yaml loads on a machine without secrets and fires for Jisr al-Shughour taken by Nusra."""
+    from monitor.extract.actors import ActorCatalogue
+
+    example = Path(__file__).resolve().parents[1] / "rules" / "example.yaml"
+    ruleset = load_rules([str(example)], env={})
+    catalogue = ActorCatalogue.default()
+    took = incident(holder=catalogue.resolve("Nusra Front"), previous=catalogue.state_forces("SY"), confidence=0.93)
+    fired = ruleset.match(took, NOW)
+    assert fired and all(m.notifiers == [] for m in fired)  # every notifier disabled without its variable
+    with_slack = load_rules([str(example)], env={"SLACK_WEBHOOK_URL": "https://hooks.slack.com/services/T0/B0/XX"})
+    assert any("ops-slack" in m.notifiers for m in with_slack.match(took, NOW))
+    assert ruleset.match(incident(place=MOSUL, holder=ARMY, previous=REBELS, confidence=0.93), NOW) == []
