@@ -8,6 +8,7 @@ from __future__ import annotations
 import typer
 
 from monitor.commands import db as db_cmd
+from monitor.commands import rules as rules_cmd
 from monitor.commands import run as run_cmd
 
 app = typer.Typer(
@@ -21,6 +22,7 @@ app = typer.Typer(
 app.command("run")(run_cmd.run)
 app.command("feeds")(run_cmd.feeds)
 app.add_typer(db_cmd.app, name="db")
+app.add_typer(rules_cmd.app, name="rules")
 
 
 def main() -> None:

@@ -275,9 +275,10 @@ class RuleSet:
 
     def match(self, incident: Incident, now: datetime) -> list[RuleMatch]:
         """The rules that fire for this incident at ``now``, in file order. Pure."""
-        return [self._fired(rule) for rule in self.rules if rule.matches(incident, now)]
+        return [self.match_for(rule) for rule in self.rules if rule.matches(incident, now)]
 
-    def _fired(self, rule: Rule) -> RuleMatch:
+    def match_for(self, rule: Rule) -> RuleMatch:
+        """What firing this rule asks for: its enabled notifiers and its timing policy."""
         return RuleMatch(
             rule=rule.name,
             notifiers=[name for name in rule.notify if name in self.notifiers],
@@ -287,3 +288,45 @@ class RuleSet:
 
     def get(self, name: str) -> Rule | None:
         return next((rule for rule in self.rules if rule.name == name), None)
+
+
+# ---------------------------------------------------------------------------------------------
+# Replay (``frontwatch rules test``)
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Firing:
+    """A rule that would have fired for an incident, and when."""
+
+    match: RuleMatch
+    incident: Incident
+    at: datetime
+    held_back: bool = False  # repeat_after: this rule fired for the same place and new holder too recently
+
+
+def replay(ruleset: RuleSet, incidents: list[Incident], *, now: datetime | None = None) -> list[Firing]:
+    """What the rules would have fired for these incidents, oldest first. Pure.
+
+    Each incident is judged when it was reported (first seen, else last seen, with its final merged
+    sources), or at ``now`` when given. ``repeat_after`` holds back a later incident with the same
+    place and new holder that comes within the window.
+    """
+    found: list[tuple[datetime, int, Rule, Incident]] = []
+    for n, incident in enumerate(incidents):
+        moments = [now] if now is not None else [incident.first_seen, incident.last_seen]
+        for rule in ruleset.rules:
+            at = next((m for m in moments if rule.matches(incident, m)), None)
+            if at is not None:
+                found.append((as_utc(at), n, rule, incident))
+    found.sort(key=lambda item: (item[0], item[1]))
+    last_sent: dict[tuple[str, str, str | None], datetime] = {}
+    firings = []
+    for at, _n, rule, incident in found:
+        key = (rule.name, incident.place.key, incident.holder.id if incident.holder else None)
+        previous = last_sent.get(key)
+        held = previous is not None and rule.repeat_after is not None and at - previous < rule.repeat_after
+        if not held:
+            last_sent[key] = at
+        firings.append(Firing(ruleset.match_for(rule), incident, at, held))
+    return firings
