@@ -14,6 +14,7 @@ import random
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
 import aiohttp
 
@@ -60,7 +61,7 @@ class PollerGroup:
         for url, feed in wanted.items():
             if url not in self._tasks:
                 await asyncio.to_thread(self.store.ensure_feed, feed.url, feed.display_name)
-                task = asyncio.create_task(self._run(feed), name=f"poll {feed.display_name}")
+                task = asyncio.create_task(self._run(feed), name=f"poll {_label(feed)}")
                 self._tasks[url] = (feed, task)
 
     async def stop(self) -> None:
@@ -79,9 +80,18 @@ class PollerGroup:
 
     async def _run(self, feed: FeedConfig) -> None:
         await asyncio.sleep(self.decider.first_delay(feed.interval, self._random.random()))
+        trouble = 0  # polls in a row that broke outside the HTTP exchange (e.g. the database is down)
         while True:
-            outcome = await self.poll_once(feed)
-            await asyncio.sleep(outcome.next_poll_in)
+            try:
+                delay = (await self.poll_once(feed)).next_poll_in
+                trouble = 0
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # keep the feed alive: retry with backoff
+                trouble += 1
+                delay = self.decider.next_delay(feed.interval, trouble, draw=self._random.uniform(-1.0, 1.0))
+                log.error("%s: poll could not be completed (%s: %s); retrying in %.0fs", _label(feed), type(exc).__name__, exc, delay)
+            await asyncio.sleep(delay)
 
     # -- one poll --------------------------------------------------------------------------------
 
@@ -99,15 +109,15 @@ class PollerGroup:
         now = datetime.now(UTC)
         try:
             response = await fetch(self._http(), feed.url, self.poll, headers=self.decider.request_headers(state))
-            meaning = self.decider.interpret(
-                feed, state, response.status, response.headers, response.body, response.url, now
+            meaning = await asyncio.to_thread(  # feedparser is CPU work: keep the other feeds' loop free
+                self.decider.interpret, feed, state, response.status, response.headers, response.body, response.url, now
             )
         except FetchError as exc:
             meaning = Failure(error=str(exc))
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # a bug or an unexpected library error: log it fully, keep polling
-            log.exception("%s: poll failed unexpectedly", feed.display_name)
+            log.exception("%s: poll failed unexpectedly", _label(feed))
             meaning = Failure(error=f"{type(exc).__name__}: {exc}")
 
         if isinstance(meaning, Success):
@@ -163,7 +173,7 @@ class PollerGroup:
     async def _failed(self, feed: FeedConfig, failure: Failure, now: datetime) -> PollOutcome:
         failures = await asyncio.to_thread(self.store.record_poll_failure, feed.url, error=failure.error, at=now)
         wait = f", server asks to retry after {failure.retry_after:g}s" if failure.retry_after is not None else ""
-        log.warning("%s: %s (%d in a row%s)", feed.display_name, failure.error, failures, wait)
+        log.warning("%s: %s (%d in a row%s)", _label(feed), failure.error, failures, wait)
         return PollOutcome(
             feed.url,
             "failed",
@@ -172,6 +182,16 @@ class PollerGroup:
             consecutive_failures=failures,
             retry_after=failure.retry_after,
         )
+
+
+def _label(feed: FeedConfig) -> str:
+    """How a feed is named in logs: its name, else its URL without credentials or query (may hold keys)."""
+    if feed.name:
+        return feed.name
+    parts = urlsplit(feed.url)
+    host = parts.hostname or ""
+    port = f":{parts.port}" if parts.port else ""
+    return f"{parts.scheme}://{host}{port}{parts.path}" + ("?…" if parts.query else "")
 
 
 def _with_delay(outcome: PollOutcome, decider: PollDecider, feed: FeedConfig, draw: float) -> PollOutcome:

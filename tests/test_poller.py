@@ -413,3 +413,43 @@ async def test_update_polls_exactly_the_given_feeds(server, store):
     finally:
         await group.stop()
     assert group.feeds == [] and group._session is None
+
+
+class FlakyStore(Store):
+    """A real store whose first feed read fails, as when the database restarts under us."""
+
+    failures = 1
+
+    def get_feed(self, url):
+        if self.failures:
+            self.failures -= 1
+            raise ConnectionError("database went away")
+        return super().get_feed(url)
+
+
+async def test_a_poll_that_breaks_outside_http_is_retried_not_fatal(server, db_url, caplog):
+    flaky = FlakyStore(db_url)
+    sink = Sink()
+    group = PollerGroup(flaky, POLL, sink)
+    try:
+        with caplog.at_level(logging.ERROR, logger="monitor.poller"):
+            await group.start([feed(server, "ok-flaky")])
+            await until(lambda: sink.keys() == ["a1", "a2"])
+        assert any("database went away" in r.getMessage() for r in caplog.records)
+    finally:
+        await group.stop()
+        flaky.close()
+
+
+async def test_logs_never_show_credentials_or_query_of_an_unnamed_feed(server, store, caplog):
+    port = server.base.rsplit(":", 1)[1]
+    secret_feed = FeedConfig(url=f"http://user:hunter2@127.0.0.1:{port}/error-secret?api_key=s3cr3t", interval=0.05)
+    group = PollerGroup(store, POLL, Sink())
+    try:
+        with caplog.at_level(logging.WARNING, logger="monitor.poller"):
+            outcome = await group.poll_once(secret_feed)
+        assert outcome.error == "HTTP 500"
+        message = caplog.records[-1].getMessage()
+        assert "/error-secret?…" in message and "hunter2" not in message and "s3cr3t" not in message
+    finally:
+        await group.stop()
