@@ -127,19 +127,6 @@ class Event(Record):
         )
 
 
-class Alert(Record):
-    """One notification, decided by the rules, to be delivered to the rule's notifiers."""
-
-    key: str  # idempotency key: the same key is never delivered twice to the same notifier
-    rule: str
-    notifiers: list[str]
-    event: Event
-    sources: list[Source] = Field(default_factory=list)
-    previous_holder: ActorRef | None = None
-    is_update: bool = False
-    created_at: datetime
-
-
 class Incident(Record):
     """One change of hands at one place, merged from every report of it (several outlets, wire copies).
 
@@ -172,3 +159,22 @@ class RuleMatch(Record):
     notifiers: list[str]  # notifier names, resolved to apprise URLs by the notifier registry
     repeat_after: float | None = None  # seconds; None = never repeat the same change
     group_wait: float = 0.0  # seconds to wait for more reports before the first send
+
+
+class Alert(Record):
+    """One notification of one incident by one rule, to be delivered to the rule's notifiers.
+
+    ``key`` is the idempotency key: recorded once, delivered at most once per notifier. The first alert
+    of a change has ``key == base_key`` (rule + place + new holder + incident); updates append their
+    revision. Delivery renders the incident as it is *at send time* (more sources may have come in).
+    """
+
+    key: str
+    base_key: str
+    revision: int = 0
+    rule: str
+    notifiers: list[str]
+    incident: Incident
+    is_update: bool = False
+    not_before: datetime  # the first send waits for more reports of the same change (group_wait)
+    created_at: datetime

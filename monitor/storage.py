@@ -12,12 +12,12 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from pydantic import NaiveDatetime
-from sqlalchemy import JSON, Column, Text, event as sa_event, func, text
+from sqlalchemy import JSON, Column, Text, event as sa_event, func, text, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, Session, SQLModel, create_engine, select
@@ -127,6 +127,9 @@ class AlertRow(SQLModel, table=True):
     rule: str = Field(index=True)
     place_key: str = ""
     summary: str = ""
+    base_key: str = Field(default="", index=True)  # the change's key; updates share it (see monitor.alerting)
+    incident_id: str | None = None
+    revision: int = 0  # 0 = the first alert of a change, 1.. = updates
     payload: dict = Field(default_factory=dict, sa_column=Column(JSON))
     status: str = "pending"  # pending | sent | failed
     created_at: NaiveDatetime = Field(default_factory=utcnow, index=True)
@@ -145,6 +148,19 @@ class DeliveryRow(SQLModel, table=True):
     next_attempt_at: NaiveDatetime | None = None
     sent_at: NaiveDatetime | None = None
     updated_at: NaiveDatetime = Field(default_factory=utcnow)
+    lease_until: NaiveDatetime | None = None  # while "sending": another worker may take it over after this
+    claimed_by: str | None = None
+
+
+class IncidentRow(SQLModel, table=True):
+    """One change of hands at one place, merged from every report of it (``records.Incident`` + contrary sources)."""
+
+    __tablename__ = "incidents"
+    id: str = Field(primary_key=True)
+    place_key: str = Field(index=True)
+    holder_id: str | None = None
+    payload: dict = Field(default_factory=dict, sa_column=Column(JSON))
+    updated_at: NaiveDatetime = Field(default_factory=utcnow, index=True)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -174,6 +190,24 @@ def make_engine(url: str) -> Engine:
 
 def create_schema(engine: Engine) -> None:
     SQLModel.metadata.create_all(engine)
+
+
+def _jsonable(value: Any) -> Any:
+    return json.loads(json.dumps(value, default=str))
+
+
+def _history_row(place_key: str, history: dict[str, Any]) -> ControlHistoryRow:
+    history = _jsonable(history)
+    return ControlHistoryRow(
+        place_key=place_key,
+        place_name=history.get("place_name", ""),
+        previous_id=history.get("previous_id"),
+        holder_id=history.get("holder_id"),
+        change=history.get("change", "change"),
+        event_id=history.get("event_id"),
+        event_date=date.fromisoformat(history["event_date"]) if history.get("event_date") else None,
+        payload=history,
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -368,19 +402,7 @@ class Store:
                 row.updated_at = utcnow()
             s.add(row)
             if history is not None:
-                history = json.loads(json.dumps(history, default=str))
-                s.add(
-                    ControlHistoryRow(
-                        place_key=place_key,
-                        place_name=history.get("place_name", ""),
-                        previous_id=history.get("previous_id"),
-                        holder_id=history.get("holder_id"),
-                        change=history.get("change", "change"),
-                        event_id=history.get("event_id"),
-                        event_date=date.fromisoformat(history["event_date"]) if history.get("event_date") else None,
-                        payload=history,
-                    )
-                )
+                s.add(_history_row(place_key, history))
             s.commit()
 
     def list_control(self) -> list[ControlRow]:
@@ -437,3 +459,153 @@ class Store:
             if status:
                 query = query.where(DeliveryRow.status == status)
             return list(s.exec(query))
+
+    # -- the alerting pipeline (monitor.alerting, monitor.notify) ------------------------------
+
+    def get_control(self, place_key: str) -> dict[str, Any] | None:
+        with self.session() as s:
+            row = s.get(ControlRow, place_key)
+            return row.state if row is not None else None
+
+    def get_incident(self, incident_id: str) -> dict[str, Any] | None:
+        with self.session() as s:
+            row = s.get(IncidentRow, incident_id)
+            return row.payload if row is not None else None
+
+    def record_decision(
+        self,
+        place_key: str,
+        state: dict[str, Any],
+        history: dict[str, Any] | None,
+        incident: dict[str, Any] | None,
+        alerts: Iterable[tuple[AlertRow, Iterable[str], datetime]],
+    ) -> list[str]:
+        """One event's outcome in ONE transaction: control state + history row, the incident, and each
+        alert with a pending delivery per notifier (first attempt not before the given time).
+
+        Alerts whose key is known already are skipped; returns the keys recorded now.
+        """
+        recorded: list[str] = []
+        with self.session() as s:
+            row = s.get(ControlRow, place_key)
+            if row is None:
+                row = ControlRow(place_key=place_key)
+            row.state, row.updated_at = _jsonable(state), utcnow()
+            s.add(row)
+            if history is not None:
+                s.add(_history_row(place_key, history))
+            if incident is not None:
+                found = s.get(IncidentRow, incident["id"]) or IncidentRow(id=incident["id"], place_key=place_key)
+                found.payload, found.updated_at = _jsonable(incident), utcnow()
+                found.holder_id = (incident.get("holder") or {}).get("id")
+                s.add(found)
+            for alert, notifiers, not_before in alerts:
+                if s.get(AlertRow, alert.key) is not None:
+                    continue
+                s.add(alert)
+                for name in notifiers:
+                    s.add(DeliveryRow(alert_key=alert.key, notifier=name, next_attempt_at=naive_utc(not_before)))
+                recorded.append(alert.key)
+            s.commit()
+        return recorded
+
+    def latest_alerts(self, base_keys: Iterable[str]) -> dict[str, AlertRow]:
+        """The newest alert (highest revision) of each change key."""
+        wanted = set(base_keys)
+        if not wanted:
+            return {}
+        out: dict[str, AlertRow] = {}
+        with self.session() as s:
+            for row in s.exec(select(AlertRow).where(AlertRow.base_key.in_(wanted)).order_by(AlertRow.revision)):
+                out[row.base_key] = row
+        return out
+
+    def claim_due_deliveries(
+        self, now: datetime, *, lease_seconds: float, worker: str, limit: int = 20
+    ) -> list[DeliveryRow]:
+        """Claim deliveries that are due: pending and past their next attempt time, or stuck in "sending"
+        past their lease (a worker died mid-send). Each claim is a conditional UPDATE on the row's status
+        and attempt count, so of two workers racing for a row exactly one wins; the row comes back with
+        status "sending", attempts + 1, and a lease."""
+        now = naive_utc(now)
+        lease_until = now + timedelta(seconds=lease_seconds)
+        due = (
+            (DeliveryRow.status == "pending")
+            & (DeliveryRow.next_attempt_at.is_(None) | (DeliveryRow.next_attempt_at <= now))
+        ) | ((DeliveryRow.status == "sending") & (DeliveryRow.lease_until <= now))
+        claimed: list[DeliveryRow] = []
+        with self.session() as s:
+            candidates = list(s.exec(select(DeliveryRow).where(due).order_by(DeliveryRow.next_attempt_at).limit(limit)))
+            for row in candidates:
+                result = s.execute(
+                    update(DeliveryRow)
+                    .where(
+                        (DeliveryRow.alert_key == row.alert_key)
+                        & (DeliveryRow.notifier == row.notifier)
+                        & (DeliveryRow.status == row.status)
+                        & (DeliveryRow.attempts == row.attempts)
+                    )
+                    .values(
+                        status="sending",
+                        attempts=row.attempts + 1,
+                        lease_until=lease_until,
+                        claimed_by=worker,
+                        updated_at=now,
+                    )
+                )
+                s.commit()
+                if result.rowcount == 1:
+                    s.refresh(row)
+                    claimed.append(row)
+        return claimed
+
+    def finish_delivery(
+        self,
+        claimed: DeliveryRow,
+        now: datetime,
+        *,
+        error: str | None = None,
+        retry_at: datetime | None = None,
+        rendered: dict[str, Any] | None = None,
+    ) -> bool:
+        """Settle a claimed delivery: sent (no error), pending again until ``retry_at``, or failed for good
+        (an error and no retry time). Only the holder of the claim may settle it (False otherwise). The
+        alert's status follows its deliveries: sent when all are sent, failed when none is left to try;
+        ``rendered`` (what the sent message said) is kept in the alert's payload."""
+        now = naive_utc(now)
+        values: dict[str, Any] = {"updated_at": now, "lease_until": None, "last_error": error}
+        if error is None:
+            values.update(status="sent", sent_at=now)
+        elif retry_at is not None:
+            values.update(status="pending", next_attempt_at=naive_utc(retry_at))
+        else:
+            values.update(status="failed")
+        with self.session() as s:
+            result = s.execute(
+                update(DeliveryRow)
+                .where(
+                    (DeliveryRow.alert_key == claimed.alert_key)
+                    & (DeliveryRow.notifier == claimed.notifier)
+                    & (DeliveryRow.status == "sending")
+                    & (DeliveryRow.attempts == claimed.attempts)
+                )
+                .values(**values)
+            )
+            if result.rowcount != 1:
+                s.rollback()
+                return False
+            statuses = set(s.exec(select(DeliveryRow.status).where(DeliveryRow.alert_key == claimed.alert_key)))
+            alert = s.get(AlertRow, claimed.alert_key)
+            if alert is not None:
+                if statuses <= {"sent"}:
+                    alert.status = "sent"
+                elif statuses <= {"sent", "failed"}:
+                    alert.status = "failed"
+                else:
+                    alert.status = "pending"
+                alert.updated_at = now
+                if rendered is not None:
+                    alert.payload = {**alert.payload, "rendered": _jsonable(rendered)}
+                s.add(alert)
+            s.commit()
+            return True
