@@ -127,6 +127,14 @@ def _close(word: str, choices: Iterable[str], n: int = 1) -> list[str]:
     return difflib.get_close_matches(word, list(choices), n=n, cutoff=0.6)
 
 
+def plausible(word: str, suggestions: list[str]) -> list[str]:
+    """The best suggestion, and the others only when they look like the word (no 'Seoul' for 'Jisr al-Shugur')."""
+    from rapidfuzz import fuzz
+
+    key = normalize_name(word)
+    return suggestions[:1] + [s for s in suggestions[1:] if fuzz.ratio(key, normalize_name(s)) >= 60]
+
+
 # ---------------------------------------------------------------------------------------------
 # What names resolve through (monitor.extract's gazetteer and actor catalogue)
 # ---------------------------------------------------------------------------------------------
@@ -540,7 +548,8 @@ class _Reader:
             return _BAD
         kinds = [k for k in ("near", "geonameid", "admin1", "name") if k in entries]
         if len(kinds) > 1:
-            return self.problem(node, f"a location takes one of near, geonameid, admin1 or name, not {' and '.join(kinds)}")
+            both = " and ".join(kinds)
+            return self.problem(node, f"a location takes one of near, geonameid, admin1 or name, not {both}")
         kind = kinds[0] if kinds else ("country" if "country" in entries else None)
         if kind is None:
             return self.problem(node, "a location needs one of name, geonameid, country, admin1 or near")
@@ -571,7 +580,8 @@ class _Reader:
             return _BAD
         code = resolve_country(text)
         if code is None:
-            return self.problem(node, f"unknown country '{text}'{did_you_mean(suggest_country(text))}")
+            hint = did_you_mean(plausible(text, suggest_country(text)))
+            return self.problem(node, f"unknown country '{text}'{hint}")
         return code
 
     def find_place(self, node: Node, name: str, country: str | None) -> Place | Any:
@@ -579,7 +589,8 @@ class _Reader:
         if found:
             return found[0]
         where = f" in {country}" if country else ""
-        return self.problem(node, f"unknown place '{name}'{where}{did_you_mean(self.gazetteer.suggest(name, limit=3))}")
+        hint = did_you_mean(plausible(name, self.gazetteer.suggest(name, limit=3)))
+        return self.problem(node, f"unknown place '{name}'{where}{hint}")
 
     def place_by_name(self, node: Node, name: str, country: str | None) -> PlaceSelector | Any:
         place = self.find_place(node, name, country)
@@ -608,7 +619,7 @@ class _Reader:
             areas = [p for p in areas if p.country == country]
         if not areas:
             where = f" in {country}" if country else ""
-            hint = did_you_mean(self.gazetteer.suggest(name, limit=3))
+            hint = did_you_mean(plausible(name, self.gazetteer.suggest(name, limit=3)))
             return self.problem(node, f"unknown admin1 '{name}'{where}{hint}")
         area = areas[0]
         return InAdmin1(normalize_name(area.admin1), country, label=f"{area.admin1}, {area.country}")
@@ -657,11 +668,14 @@ class _Reader:
     def group_by_name(self, node: Node, name: str, role: str | None) -> GroupSelector | Any:
         actor = self.catalogue.resolve(name)
         if actor is None:
-            return self.problem(node, f"unknown group '{name}'{did_you_mean(self.catalogue.suggest(name, limit=3))}")
+            hint = did_you_mean(plausible(name, self.catalogue.suggest(name, limit=3)))
+            return self.problem(node, f"unknown group '{name}'{hint}")
         return actor_group(self.catalogue, actor, role, extra_names=(name,))
 
 
-def actor_group(catalogue: GroupLookup, actor: ActorRef, role: str | None, extra_names: Iterable[str] = ()) -> ActorGroup:
+def actor_group(
+    catalogue: GroupLookup, actor: ActorRef, role: str | None, extra_names: Iterable[str] = ()
+) -> ActorGroup:
     """Everything that counts as this group: its members (a coalition), their names, its coalitions."""
     members = catalogue.members(actor.id)
     refs = [actor, *members]

@@ -314,3 +314,29 @@ def test_rulebook_refuses_to_start_on_broken_files(tmp_path):
     write(tmp_path, "bad.yaml", "rules: [{nam: x}]\n")
     with pytest.raises(RuleFileError):
         RuleBook([str(tmp_path / "*.yaml")], env={})
+
+
+def test_unknown_groups_with_suggestions(tmp_path):
+    path = write(tmp_path, "groups.yaml", """
+        rules:
+          - name: a
+            groups: [Nusra Frnt, {name: Jabhat al-Nusra, side: state}, {sides: state}, {name: Daesh, role: won}]
+        """)
+    assert problems(path) == [
+        "groups.yaml:3:14: unknown group 'Nusra Frnt' (did you mean 'Nusra Front'?)",
+        "groups.yaml:3:26: a group takes either name or side",
+        "groups.yaml:3:64: a group takes either name or side",
+        "groups.yaml:3:65: unknown key 'sides' in a group (did you mean 'side'?)",
+        "groups.yaml:3:100: invalid role 'won' (expected gained, lost, any)",
+    ]
+
+
+def test_a_place_name_with_a_country_picks_the_namesake(tmp_path):
+    path = write(tmp_path, "tripoli.yaml", """
+        rules:
+          - {name: lebanon, locations: [{name: Tripoli, country: LB}]}
+          - {name: libya, locations: [{name: Tripoli, country: Libya}]}
+        """)
+    lebanon, libya = load_rules([str(path)], env={}).rules
+    assert lebanon.locations[0].geonameid != libya.locations[0].geonameid
+    assert lebanon.locations[0].label == libya.locations[0].label == "Tripoli"

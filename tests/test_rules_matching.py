@@ -237,3 +237,25 @@ def test_the_shipped_example_rules_load_and_watch_the_seed_change():
     with_slack = load_rules([str(example)], env={"SLACK_WEBHOOK_URL": "https://hooks.slack.com/services/T0/B0/XX"})
     assert any("ops-slack" in m.notifiers for m in with_slack.match(took, NOW))
     assert ruleset.match(incident(place=MOSUL, holder=ARMY, previous=REBELS, confidence=0.93), NOW) == []
+
+
+def test_replay_judges_when_reported_and_holds_back_repeats():
+    from monitor.rules import replay
+
+    rule = Rule("r", repeat_after=timedelta(hours=12), notify=("hook",))
+    ruleset = RuleSet(rules=(rule, Rule("once")), notifiers={"hook": "json://127.0.0.1/x"})
+    old_day = datetime(2015, 3, 1, 9, tzinfo=UTC)
+    first = incident(id="a", date=old_day.date(), first_seen=old_day, last_seen=old_day)
+    again = incident(id="b", date=old_day.date(), first_seen=old_day + timedelta(hours=3),
+                     last_seen=old_day + timedelta(hours=3))
+    later = incident(id="c", date=date(2015, 3, 2), first_seen=old_day + timedelta(days=1),
+                     last_seen=old_day + timedelta(days=1))
+    fired = replay(ruleset, [later, again, first])
+    assert [(f.match.rule, f.incident.id, f.held_back) for f in fired] == [
+        ("r", "a", False), ("once", "a", False),
+        ("r", "b", True), ("once", "b", False),  # within 12 h of "a": held back; "once" has no repeat_after
+        ("r", "c", False), ("once", "c", False),
+    ]
+    assert fired[0].at == old_day and fired[0].match.notifiers == ["hook"]
+    # judged now, a change of March 2015 is far older than max_age
+    assert replay(ruleset, [first], now=NOW) == []

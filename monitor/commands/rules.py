@@ -117,7 +117,8 @@ def _as_line(firing: Firing, ruleset: RuleSet) -> str:
     incident = firing.incident
     place = incident.place
     where = ", ".join(p for p in (place.name, place.admin1 if place.admin1 != place.name else None, place.country) if p)
-    change = f"{incident.previous.name if incident.previous else '?'} -> {incident.holder.name if incident.holder else '?'}"
+    old, new = (actor.name if actor else "?" for actor in (incident.previous, incident.holder))
+    change = f"{old} -> {new}"
     day = incident.date.isoformat() if incident.date else "undated"
     sure = f"{incident.certainty}, {incident.confidence:.2f}, {source_count(incident)} source(s)"
     rule = ruleset.get(firing.match.rule)
