@@ -39,17 +39,20 @@ def seed_evidence() -> str:
     return OWN_WORDS
 
 
-def control_change(store: Store, event: Event, previous: ActorRef | None) -> None:
-    """Store an event and the control-map transition it causes, as the control map would."""
+def control_change(store: Store, event: Event, previous: ActorRef | None, change: str = "change") -> None:
+    """Store an event and the control-map entry it causes, shaped as monitor.control writes them."""
     store.save_event(event)
     state = {
         "place": event.location.to_json(), "holder": event.actor.to_json() if event.actor else None,
-        "date": event.date.isoformat() if event.date else None, "confidence": event.confidence,
+        "since": event.date.isoformat() if event.date else None, "evidence": event.evidence[:1],
+        "sources": [event.source.to_json()] if event.source else [],
     }
     history = {
         "place_name": event.location.name, "previous_id": previous.id if previous else None,
-        "holder_id": event.actor.id if event.actor else None, "change": "change",
+        "holder_id": event.actor.id if event.actor else None, "change": change,
         "event_id": event.id, "event_date": event.date.isoformat() if event.date else None,
+        "timing": event.timing, "certainty": event.certainty, "confidence": event.confidence,
+        "outlet": event.source.outlet if event.source else None, "evidence": event.evidence[:1],
     }
     store.save_control(event.location.key, state, history)
 
@@ -66,6 +69,8 @@ def seeded(tmp_path: Path) -> Store:
                     date=date(2015, 4, 25), confidence=0.93, evidence=[seed_evidence()], source=source)
     control_change(store, background, ARMY)
     control_change(store, current, ARMY)
+    wire = source.model_copy(update={"outlet": "Wire copy", "article_id": "a-wire"})
+    control_change(store, current.model_copy(update={"source": wire}), NUSRA, change="confirm")
     store.ensure_feed("http://127.0.0.1:9/feed.xml", "Local test feed")
     store.record_poll_failure("http://127.0.0.1:9/feed.xml", error="connection refused", at=datetime.now(UTC))
     alert = AlertRow(key="k1", rule="northwest-syria", place_key=JISR.key,
@@ -82,10 +87,12 @@ async def client(seeded: Store):
 
 
 async def test_changes_newest_first_with_evidence_and_sources(client: TestClient):
-    response = await client.get("/api/changes")
+    response = await client.get("/api/changes?change=change,contest")
     assert response.status == 200
     changes = await response.json()
     assert [c["place"]["name"] for c in changes] == ["Jisr ash Shughur", "Idlib"]
+    every = await (await client.get("/api/changes")).json()
+    assert [(c["change"], c["sources"][0]["outlet"]) for c in every][0] == ("confirm", "Wire copy")
     jisr = changes[0]
     assert jisr["holder"]["name"] == "Nusra Front" and jisr["previous"]["name"] == "Syrian government forces"
     assert jisr["date"] == "2015-04-25" and jisr["evidence"] == [seed_evidence()]
@@ -152,6 +159,8 @@ async def test_page_renders_without_javascript(client: TestClient):
     for section in ("Recent control changes", "Who holds the watched places", "Alert log", "Feed health"):
         assert section in html
     assert html.index("Jisr ash Shughur") < html.index("Idlib")  # newest first
+    changes_section = html[html.index('id="changes"'):html.index('id="control"')]
+    assert "Jisr ash Shughur" in changes_section and "Wire copy" not in changes_section  # a confirmation is not a change
     assert "<svg id=\"dotmap\"" in html and html.count("<circle") == 2  # the map without Leaflet
     assert "Local test feed" in html and "failing" in html
     for asset in ("/static/app/map.js", "/static/app/page.css", "/static/leaflet/leaflet.js"):
@@ -203,8 +212,11 @@ async def chromium(binary: str, url: str, profile: Path, *mode: str) -> bytes:
     return out
 
 
-async def test_page_in_headless_chromium(seeded: Store, tmp_path: Path):
+@pytest.mark.parametrize("with_leaflet", [True, False], ids=["leaflet", "no-leaflet"])
+async def test_page_in_headless_chromium(seeded: Store, tmp_path: Path, monkeypatch, with_leaflet: bool):
     binary = chromium_or_skip()
+    if not with_leaflet:  # the wheel missing: the server-drawn dots are the map
+        monkeypatch.setattr("monitor.web.app.leaflet_dir", lambda: None)
     runner = web.AppRunner(make_web_app(seeded, tile_url=None, watched=None))
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
@@ -220,12 +232,17 @@ async def test_page_in_headless_chromium(seeded: Store, tmp_path: Path):
     # The seed's event, with the evidence, and the map drawn by Leaflet from the local wheel (no tiles).
     assert "Jisr ash Shughur" in dom and "Nusra Front" in dom and "Syrian government forces" in dom
     assert seed_evidence().split()[0] in dom
-    assert 'data-renderer="leaflet"' in dom, "Leaflet did not draw the map"
-    assert dom.count("leaflet-interactive") >= 2 and "Jisr ash Shughur — Nusra Front" in dom
+    if with_leaflet:
+        assert 'data-renderer="leaflet"' in dom, "Leaflet did not draw the map"
+        assert dom.count("leaflet-interactive") >= 2 and "Jisr ash Shughur — Nusra Front" in dom
+    else:
+        assert "leaflet" not in dom.lower() and dom.count("<circle") == 2
+        assert "Jisr ash Shughur — Nusra Front" in dom
     width, height, size = png_facts(shot.read_bytes())
     assert (width, height) == (1280, 900)
     # A blank page compresses to almost nothing; the rendered page (text, tables, map) does not.
     blank = tmp_path / "blank.png"
     await chromium(binary, "about:blank", tmp_path / "profile-blank", f"--screenshot={blank}")
     assert size > 5 * png_facts(blank.read_bytes())[2], f"the screenshot looks blank ({size} bytes of image data)"
-    os.environ.get("FRONTWATCH_KEEP_SCREENSHOT") and shutil.copy(shot, os.environ["FRONTWATCH_KEEP_SCREENSHOT"])
+    if os.environ.get("FRONTWATCH_KEEP_SCREENSHOT"):  # to look at it: FRONTWATCH_KEEP_SCREENSHOT=/tmp/page
+        shutil.copy(shot, f"{os.environ['FRONTWATCH_KEEP_SCREENSHOT']}-{'leaflet' if with_leaflet else 'dots'}.png")

@@ -5,7 +5,7 @@
 
 =================  ==========================================================================
 ``/``              recent control changes, a map of current holders, alert log, feed health
-``/api/changes``   control-map transitions, newest first (``?limit=``)
+``/api/changes``   control-map history, newest first (``?limit=``, ``?change=change,contest``)
 ``/api/control``   current holders of watched places
 ``/api/alerts``    alerts with their deliveries (``?limit=``, ``?status=pending|sent|failed``)
 ``/api/feeds``     feed health
@@ -78,7 +78,9 @@ async def _read(request: web.Request, view: Callable[..., Any], *args: Any) -> A
 
 
 async def api_changes(request: web.Request) -> web.Response:
-    return web.json_response(await _read(request, dashboard.changes, _limit(request)))
+    """``?change=change,contest`` keeps those history kinds; default: every kind."""
+    kinds = frozenset(k for k in request.query.get("change", "").split(",") if k) or None
+    return web.json_response(await _read(request, dashboard.changes, _limit(request), kinds))
 
 
 async def api_control(request: web.Request) -> web.Response:
@@ -135,7 +137,7 @@ async def metrics_endpoint(request: web.Request) -> web.Response:
 def _page_data(store: Store, watched: WatchedPredicate | None) -> dict[str, Any]:
     holdings = dashboard.control(store, watched)
     return {
-        "changes": dashboard.changes(store, 50),
+        "changes": dashboard.changes(store, 50, dashboard.CHANGE_KINDS),
         "holdings": holdings,
         "dots": dashboard.project(holdings),
         "alerts": dashboard.alerts(store, 50),

@@ -60,7 +60,11 @@ def change_view(row: ControlHistoryRow, event: EventRow | None) -> dict[str, Any
     place = _place(history.get("place") or history.get("location") or payload.get("location"))
     place["name"] = place.get("name") or row.place_name or row.place_key
     event_actor = payload.get("actor") if (payload.get("actor") or {}).get("id") == row.holder_id else None
-    sources = _sources(history.get("sources")) or _sources([payload.get("source")])
+    sources = (
+        _sources(history.get("sources"))
+        or _sources([payload.get("source")])
+        or _sources([{"outlet": history.get("outlet"), "url": history.get("url")}])
+    )
     return {
         "id": row.id,
         "place_key": row.place_key,
@@ -74,7 +78,7 @@ def change_view(row: ControlHistoryRow, event: EventRow | None) -> dict[str, Any
         "timing": history.get("timing") or payload.get("timing"),
         "certainty": history.get("certainty") or payload.get("certainty"),
         "confidence": history.get("confidence", payload.get("confidence")),
-        "evidence": list(history.get("evidence") or payload.get("evidence") or []),
+        "evidence": list(payload.get("evidence") or history.get("evidence") or []),
         "sources": sources,
         "event_id": row.event_id,
         "recorded_at": iso(row.recorded_at),
@@ -84,6 +88,7 @@ def change_view(row: ControlHistoryRow, event: EventRow | None) -> dict[str, Any
 def holding_view(row: ControlRow, event: EventRow | None, watched: WatchedPredicate | None) -> dict[str, Any] | None:
     """Who holds one place now, located on the map; None when the place is not watched."""
     state, payload = row.state or {}, (event.payload if event else None) or {}
+    incident = state.get("incident") or {}
     place = _place(state.get("place") or state.get("location") or payload.get("location"))
     place["name"] = place.get("name") or state.get("place_name") or row.place_key
     is_watched = True
@@ -99,9 +104,10 @@ def holding_view(row: ControlRow, event: EventRow | None, watched: WatchedPredic
         "place_key": row.place_key,
         "place": place,
         "holder": _actor(holder, state.get("holder_id")),
-        "since": state.get("date") or payload.get("date"),
-        "contested": bool(state.get("contested", False)),
-        "confidence": state.get("confidence", payload.get("confidence")),
+        "since": state.get("since") or state.get("date") or payload.get("date"),
+        "contested": bool(state.get("contested") or state.get("contrary") or incident.get("contested")),
+        "confidence": incident.get("confidence", state.get("confidence", payload.get("confidence"))),
+        "sources": _sources(state.get("sources") or incident.get("sources")),
         "updated_at": iso(row.updated_at),
         "located": place.get("lat") is not None and place.get("lon") is not None,
     }
@@ -153,9 +159,16 @@ def feed_view(row: FeedRow) -> dict[str, Any]:
 # -- reading the store -------------------------------------------------------------------------
 
 
-def changes(store: Store, limit: int = 50) -> list[dict[str, Any]]:
-    """Recent control-map transitions, newest first."""
-    rows = store.control_history(limit=limit)
+# History kinds that are a change of hands (or a dispute of one); the others (confirm, past, denial,
+# unattributed) are kept in the history but are not "changes" on the page.
+CHANGE_KINDS = frozenset({"change", "contest"})
+
+
+def changes(store: Store, limit: int = 50, kinds: frozenset[str] | None = None) -> list[dict[str, Any]]:
+    """Recent control-map history entries, newest first; only those of ``kinds`` when given."""
+    rows = store.control_history(limit=limit if kinds is None else limit * 4)
+    if kinds is not None:
+        rows = [row for row in rows if row.change in kinds][:limit]
     events = store.events_by_id(row.event_id for row in rows if row.event_id)
     return [change_view(row, events.get(row.event_id or "")) for row in rows]
 
@@ -193,8 +206,8 @@ def project(holdings: list[dict[str, Any]], width: int = 640, height: int = 360,
         return []
     lats = [float(h["place"]["lat"]) for h in located]
     lons = [float(h["place"]["lon"]) for h in located]
-    span_lon = max(max(lons) - min(lons), 1.0)
-    span_lat = max(max(lats) - min(lats), 1.0)
+    span_lon = max(max(lons) - min(lons), 0.5)
+    span_lat = max(max(lats) - min(lats), 0.5)
     mid_lon, mid_lat = (max(lons) + min(lons)) / 2, (max(lats) + min(lats)) / 2
     scale = min((width - 2 * pad) / span_lon, (height - 2 * pad) / span_lat)
     return [
