@@ -40,6 +40,17 @@ def needs_page(text: str) -> bool:
     return len(text) < FULL_TEXT_MIN_CHARS
 
 
+def without_headline(text: str, titles: list[str]) -> str:
+    """The text without a first line that only repeats the headline (pages put their <h1> in the body)."""
+    first, _, rest = text.partition("\n")
+    line = " ".join(first.split()).casefold()
+    for title in filter(None, titles):
+        title = " ".join(title.split()).casefold()
+        if rest and (line == title or (len(line) > 10 and title.startswith(line) and title[len(line):].lstrip()[:1] in "|-–—:")):
+            return rest
+    return text
+
+
 def outlet_of(item: FeedItem, page: Page | None) -> str:
     """The outlet: the feed's name, else the page's site name, else the link's host."""
     return item.feed_name or (page.sitename if page else "") or urlsplit(item.link or item.feed_url).hostname or ""
@@ -69,13 +80,14 @@ class ArticleBuilder:
             page = await self._page(item.link)
         if page is not None and len(page.text) > len(text):
             text = page.text
+        title = item.title or (page.title if page else "")
         return Article(
             id=item.id,
             url=item.link,
-            title=item.title or (page.title if page else ""),
+            title=title,
             outlet=outlet_of(item, page),
             published=item.published or (page.published if page else None),
-            text=text,
+            text=without_headline(text, [title, page.title if page else ""]),
             feed_url=item.feed_url,
         )
 

@@ -95,6 +95,7 @@ async def test_summary_only_item_gets_the_page_fetched_and_cleaned(site, builder
         assert paragraph in article.text
     for word in FURNITURE:
         assert word not in article.text, word
+    assert article.text.startswith(BODY[0])  # the page's <h1> is not repeated in the text
     assert article.title == "Brigade enters Maplefork" and article.outlet == "Valley Wire"
     assert article.published == datetime(2026, 2, 3, 8, 0, tzinfo=UTC)  # the feed's date wins
 
@@ -162,3 +163,13 @@ async def test_seed_page_loses_its_furniture_tail(site, builder, seed_text):
     assert "Published in Dawn" not in article.text and "Mobile App" not in article.text
     assert seed_text.strip().splitlines()[0][:50] in article.text
     assert len(article.text) > FULL_TEXT_MIN_CHARS
+
+
+def test_the_headline_is_not_repeated_as_the_first_line():
+    from monitor.articles import without_headline
+
+    text = "Brigade enters Maplefork\n" + BODY[0]
+    assert without_headline(text, ["Brigade enters Maplefork"]) == BODY[0]
+    assert without_headline(text, ["", "Brigade enters Maplefork | The Valley Courier"]) == BODY[0]
+    assert without_headline(text, ["Something else"]) == text
+    assert without_headline("Brigade enters Maplefork", ["Brigade enters Maplefork"]) == "Brigade enters Maplefork"
