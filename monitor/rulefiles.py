@@ -243,7 +243,6 @@ def expand_paths(paths_or_globs: Iterable[str]) -> tuple[list[Path], list[Proble
 # ---------------------------------------------------------------------------------------------
 
 _BAD = object()  # a value that was wrong (a problem is recorded); the caller leaves it out
-_constructor = yaml.constructor.SafeConstructor()
 
 
 def _position(node: Node) -> tuple[int, int]:
@@ -251,7 +250,12 @@ def _position(node: Node) -> tuple[int, int]:
 
 
 def _value(node: Node) -> Any:
-    return _constructor.construct_object(node, deep=True)
+    """The Python value of a node, typed as YAML types it (a fresh constructor: they cache what they build)."""
+    return yaml.constructor.SafeConstructor().construct_object(node, deep=True)
+
+
+def _is_null(node: Node) -> bool:
+    return isinstance(node, ScalarNode) and node.tag == "tag:yaml.org,2002:null"
 
 
 def _describe(node: Node) -> str:
@@ -423,6 +427,7 @@ class _Reader:
         top = self.mapping(root, "a rule file", TOP_KEYS)
         if top is _BAD:
             return
+        top = {key: nodes for key, nodes in top.items() if not _is_null(nodes[1])}  # `rules:` with all commented out
         if "notifiers" in top:
             self.read_notifiers(top["notifiers"][1])
         defaults = self.read_defaults(top["defaults"][1]) if "defaults" in top else {}

@@ -340,3 +340,14 @@ def test_a_place_name_with_a_country_picks_the_namesake(tmp_path):
     lebanon, libya = load_rules([str(path)], env={}).rules
     assert lebanon.locations[0].geonameid != libya.locations[0].geonameid
     assert lebanon.locations[0].label == libya.locations[0].label == "Tripoli"
+
+
+def test_sections_left_empty_are_fine(tmp_path):
+    path = write(tmp_path, "blank.yaml", """
+        notifiers:
+        defaults:
+        rules:
+        #  - name: commented out for now
+        """)
+    assert problems(path) == []
+    assert load_rules([str(path)], env={}).rules == ()
