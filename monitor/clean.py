@@ -60,9 +60,10 @@ _FURNITURE_LINE = re.compile(
 # A share bar: a short line made only of these words and separators.
 _SHARE_WORDS = (
     r"share|shares|tweet|facebook|twitter|x|whatsapp|telegram|linkedin|reddit|pinterest|email|e-mail|mail"
-    r"|print|copy\s+link|copy|link|comment|comments|save|messenger|flipboard|on"
+    r"|print|copy|link|comment|comments|save|messenger|flipboard|on"
 )
 _SHARE_BAR = re.compile(rf"^(?:(?:{_SHARE_WORDS})[\s|•·,/:-]*)+$", re.IGNORECASE)
+_MAX_SHARE_BAR = 160
 
 _TAG = re.compile(r"<[a-zA-Z!/][^>]*>")
 _DOCUMENT = re.compile(r"<(?:!doctype|html|body|head)\b", re.IGNORECASE)
@@ -105,7 +106,7 @@ def strip_furniture(text: str) -> str:
     for line in _lines(text):
         if kept and _END_OF_STORY.match(line) and (_is_hard_end(line) or sum(map(len, kept)) >= _MIN_BODY_BEFORE_CUT):
             break
-        if _FURNITURE_LINE.match(line) or _SHARE_BAR.match(line):
+        if _FURNITURE_LINE.match(line) or (len(line) <= _MAX_SHARE_BAR and _SHARE_BAR.match(line)):
             continue
         kept.append(line)
     return "\n".join(kept)
@@ -132,6 +133,8 @@ def fragment_text(fragment: str) -> str:
             element.tail = "\n" + (element.tail or "")
             if element.tag.lower() != "br":
                 element.text = "\n" + (element.text or "")
+        elif element.tag in ("td", "th"):
+            element.tail = " " + (element.tail or "")
     return "".join(root.itertext())
 
 

@@ -25,6 +25,7 @@ from monitor.config import FeedConfig, PollConfig
 from monitor.records import FeedItem
 
 RETRY_AFTER_STATUSES = frozenset({429, 503})
+FEED_TYPES = "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.8"
 
 
 @dataclass(frozen=True)
@@ -175,8 +176,8 @@ class PollDecider:
 
     @staticmethod
     def request_headers(state: FeedState) -> dict[str, str]:
-        """Conditional-GET headers from the stored validators."""
-        headers: dict[str, str] = {}
+        """The request's headers: what we accept, and conditional-GET validators when stored."""
+        headers = {"Accept": FEED_TYPES}
         if state.etag:
             headers["If-None-Match"] = state.etag
         if state.last_modified:

@@ -140,3 +140,9 @@ def test_clean_text_handles_fragments_and_plain_text(given, expected):
 def test_a_page_with_no_main_content_still_yields_its_text():
     page = "<html><body><p>Only a short line here.</p></body></html>"
     assert clean_html(page) == "Only a short line here."
+
+
+def test_table_cells_stay_apart_and_long_share_like_lines_are_cheap():
+    assert clean_text("<table><tr><td>Town</td><td>Holder</td></tr></table>") == "Town Holder"
+    line = "copy link " * 500 + "and then a real sentence."
+    assert strip_furniture(line) == line.strip()
