@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import typer
 
+from monitor.commands import alerts as alerts_cmd
 from monitor.commands import db as db_cmd
 from monitor.commands import rules as rules_cmd
 from monitor.commands import run as run_cmd
@@ -23,6 +24,8 @@ app.command("run")(run_cmd.run)
 app.command("feeds")(run_cmd.feeds)
 app.add_typer(db_cmd.app, name="db")
 app.add_typer(rules_cmd.app, name="rules")
+app.command("alerts")(alerts_cmd.alerts)
+app.add_typer(alerts_cmd.alert_app, name="alert")
 
 
 def main() -> None:

@@ -1,0 +1,165 @@
+"""``frontwatch alerts`` (what was decided and how each delivery went) and ``frontwatch alert test``.
+
+    frontwatch alerts [--status pending|sent|failed] [--limit N] [--json]
+    frontwatch alert test NOTIFIER          send a sample alert through one notifier of the rule files
+
+Without ``--config`` both read ``config/monitor.yaml`` when it exists, else the defaults
+(``DATABASE_URL``, ``rules/*.yaml``). Exit codes: 0 fine, 1 the sample alert could not be sent,
+2 bad usage or configuration (unknown notifier, broken rule files).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from monitor.config import ConfigError, MonitorConfig, config_from_env, load_config
+
+DEFAULT_CONFIG = Path("config/monitor.yaml")
+STATUSES = ("pending", "sent", "failed")
+
+ConfigOption = typer.Option(None, "--config", "-c", envvar="FRONTWATCH_CONFIG", show_default=False,
+                            help=f"The monitor's YAML config (default: {DEFAULT_CONFIG} when it exists).")
+
+alert_app = typer.Typer(help="Alert tools.", no_args_is_help=True, add_completion=False)
+
+
+def _settings(config: Path | None) -> MonitorConfig:
+    path = config or (DEFAULT_CONFIG if DEFAULT_CONFIG.exists() else None)
+    if path is None:
+        return config_from_env()
+    try:
+        return load_config(path)
+    except ConfigError as exc:
+        typer.echo(f"frontwatch: {exc}", err=True)
+        raise typer.Exit(2) from None
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def alerts(
+    config: Path = ConfigOption,
+    status: str = typer.Option(None, "--status", help="Only alerts with this status: pending, sent or failed."),
+    limit: int = typer.Option(50, "--limit", "-n", min=1, help="At most this many alerts, newest first."),
+    as_json: bool = typer.Option(False, "--json", help="JSON output, for scripts."),
+) -> None:
+    """List alerts, newest first, with each notifier's delivery status (attempts, last error, next try)."""
+    from monitor.storage import Store
+
+    if status is not None and status not in STATUSES:
+        typer.echo(f"frontwatch: --status must be one of {', '.join(STATUSES)}", err=True)
+        raise typer.Exit(2)
+    store = Store(_settings(config).database)
+    try:
+        rows = store.list_alerts(limit=limit, status=status)
+        by_alert: dict[str, list] = {}
+        for delivery in store.deliveries_for(row.key for row in rows):
+            by_alert.setdefault(delivery.alert_key, []).append(delivery)
+    finally:
+        store.close()
+    out: list[dict[str, Any]] = [
+        {
+            "key": row.key,
+            "rule": row.rule,
+            "place_key": row.place_key,
+            "summary": row.summary,
+            "status": row.status,
+            "revision": row.revision,
+            "created_at": _iso(row.created_at),
+            "deliveries": [
+                {
+                    "notifier": d.notifier,
+                    "status": d.status,
+                    "attempts": d.attempts,
+                    "last_error": d.last_error,
+                    "next_attempt_at": _iso(d.next_attempt_at) if d.status == "pending" else None,
+                    "sent_at": _iso(d.sent_at),
+                }
+                for d in sorted(by_alert.get(row.key, []), key=lambda d: d.notifier)
+            ],
+        }
+        for row in rows
+    ]
+    if as_json:
+        typer.echo(json.dumps(out, indent=2))
+        return
+    if not out:
+        typer.echo("no alerts" + (f" with status {status}" if status else ""))
+        return
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    table = Table("created (UTC)", "status", "rule", "alert", "deliveries")
+    for item in out:
+        lines = []
+        for d in item["deliveries"]:
+            line = f"{d['notifier']}: {d['status']} ({d['attempts']} attempt{'s' if d['attempts'] != 1 else ''})"
+            if d["status"] == "pending" and d["next_attempt_at"]:
+                line += f", next {d['next_attempt_at'][:19]}"
+            if d["last_error"] and d["status"] != "sent":
+                line += f" — {d['last_error']}"
+            lines.append(line)
+        table.add_row(
+            (item["created_at"] or "")[:19],
+            item["status"],
+            escape(item["rule"]),
+            escape(item["summary"]) + f"\n[dim]{item['key']}[/dim]",
+            escape("\n".join(lines) or "no notifier"),
+        )
+    Console(soft_wrap=False).print(table)
+
+
+def sample_incident(now: datetime):
+    """A made-up change of hands, plainly marked as a test."""
+    from monitor.records import ActorRef, Incident, Place, Source
+
+    return Incident(
+        id="frontwatch-test",
+        place=Place(name="Testville (sample alert)", country="ZZ", admin1="Nowhere Province", lat=0.0, lon=0.0),
+        holder=ActorRef(id="sample-new", name="Sample Group B"),
+        previous=ActorRef(id="sample-old", name="Sample Group A"),
+        date=date(now.year, now.month, now.day),
+        certainty="reported",
+        confidence=0.5,
+        sources=[Source(outlet="Frontwatch", url="https://www.openstreetmap.org/", title="This is a test alert")],
+        evidence=["This is a sample alert sent by `frontwatch alert test`; nothing changed hands."],
+        first_seen=now,
+        last_seen=now,
+    )
+
+
+@alert_app.command("test")
+def test(
+    notifier: str = typer.Argument(..., help="A notifier name from the rule files' `notifiers:`."),
+    config: Path = ConfigOption,
+) -> None:
+    """Send a sample alert through one notifier (formatted as a real one for its service)."""
+    from monitor.notify import send
+    from monitor.render import body_format_for, render
+    from monitor.rulefiles import RuleFileError, load_rules
+
+    try:
+        ruleset = load_rules(_settings(config).rules)
+    except RuleFileError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from None
+    url = ruleset.notifiers.get(notifier)
+    if not url:
+        known = ", ".join(sorted(ruleset.notifiers)) or "none"
+        why = "has an empty URL" if notifier in ruleset.disabled_notifiers else "is not defined"
+        typer.echo(f"frontwatch: notifier {notifier!r} {why} (notifiers: {known})", err=True)
+        raise typer.Exit(2)
+    message = render(sample_incident(datetime.now(UTC)), body_format_for(url), rule="(alert test)", key="test")
+    error = asyncio.run(send(url, message))
+    if error:
+        typer.echo(f"frontwatch: {notifier}: {error}", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"sent a sample alert to {notifier}")
