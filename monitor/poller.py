@@ -101,7 +101,10 @@ class PollerGroup:
         return self._session
 
     async def poll_once(self, feed: FeedConfig) -> PollOutcome:
-        """Poll one feed once and carry out what the decider says; never raises (but on cancel)."""
+        """Poll one feed once and carry out what the decider says.
+
+        HTTP, feed and emit problems become a failed outcome; only a failing store raises (the run
+        loop then retries with backoff)."""
         row = await asyncio.to_thread(self.store.get_feed, feed.url)
         if row is None:
             row = await asyncio.to_thread(self.store.ensure_feed, feed.url, feed.display_name)
@@ -171,6 +174,8 @@ class PollerGroup:
         return PollOutcome(feed.url, "ok", http_status=parsed.http_status, new_items=len(emitted), emitted=tuple(emitted))
 
     async def _failed(self, feed: FeedConfig, failure: Failure, now: datetime) -> PollOutcome:
+        if feed.url in failure.error:  # library messages may quote the URL, credentials and all
+            failure = replace(failure, error=failure.error.replace(feed.url, _label(feed)))
         failures = await asyncio.to_thread(self.store.record_poll_failure, feed.url, error=failure.error, at=now)
         wait = f", server asks to retry after {failure.retry_after:g}s" if failure.retry_after is not None else ""
         log.warning("%s: %s (%d in a row%s)", _label(feed), failure.error, failures, wait)
