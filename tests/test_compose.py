@@ -123,6 +123,20 @@ def test_dockerfile_is_slim_non_root_with_cached_dependencies():
     assert "HEALTHCHECK" in kinds and "/health" in dict(instructions)["HEALTHCHECK"]
 
 
+def test_dockerfile_dependency_layer_lists_pyproject_dependencies(tmp_path):
+    """The RUN that writes requirements.txt from pyproject.toml, run here as the image build runs it."""
+    import subprocess
+    import sys
+
+    run = next(args for kind, args in dockerfile_instructions() if kind == "RUN" and "tomllib" in args)
+    snippet = shlex.split(run.split(">", 1)[0])  # python -c "..." (up to the redirection)
+    assert snippet[:2] == ["python", "-c"]
+    (tmp_path / "pyproject.toml").write_bytes((REPO / "pyproject.toml").read_bytes())
+    out = subprocess.run([sys.executable, "-c", snippet[2]], cwd=tmp_path, capture_output=True, text=True, check=True)
+    expected = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["dependencies"]
+    assert out.stdout.split() == [dep.replace(" ", "") for dep in expected] and len(expected) > 5
+
+
 def test_image_command_is_the_command_the_tests_run(compose: dict):
     command = image_command()
     assert command == ["frontwatch", "run", "--config", "config/monitor.yaml"]

@@ -152,6 +152,16 @@ async def test_health_reports_database_and_broker(seeded: Store):
     assert response.status == 503 and body["database"]["ok"] is False and body["broker"] is None
 
 
+async def test_database_down_is_a_503_not_a_stack_trace():
+    unreachable = Store("postgresql://fw:s3cret@127.0.0.1:1/nowhere", create=False)
+    async with TestClient(TestServer(make_web_app(unreachable))) as c:
+        api, page = await c.get("/api/changes"), await c.get("/")
+        api_body, page_body = await api.json(), await page.text()
+    assert api.status == 503 and api_body["error"].startswith("database unavailable")
+    assert page.status == 503 and "Database unavailable" in page_body
+    assert "s3cret" not in api_body["error"] + page_body
+
+
 async def test_page_renders_without_javascript(client: TestClient):
     response = await client.get("/")
     assert response.status == 200

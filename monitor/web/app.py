@@ -21,6 +21,7 @@ The store is synchronous, so every read runs in a thread and the event loop stay
 from __future__ import annotations
 
 import asyncio
+import html
 import inspect
 import logging
 from collections.abc import Awaitable, Callable
@@ -30,6 +31,7 @@ from typing import Any
 
 import jinja2
 from aiohttp import web
+from sqlalchemy.exc import SQLAlchemyError
 
 from monitor import metrics
 from monitor.logs import redact
@@ -157,6 +159,20 @@ async def index(request: web.Request) -> web.Response:
     return web.Response(text=html, content_type="text/html")
 
 
+@web.middleware
+async def database_errors(request: web.Request, handler) -> web.StreamResponse:
+    """A database that is down answers 503 with the reason (password masked), not a stack trace."""
+    try:
+        return await handler(request)
+    except SQLAlchemyError as exc:
+        reason = redact(str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__)[:300]
+        log.warning("web %s: database unavailable: %s", request.path, reason)
+        if request.path.startswith("/api/"):
+            return web.json_response({"error": f"database unavailable: {reason}"}, status=503)
+        body = f"<!doctype html><title>Frontwatch</title><h1>Database unavailable</h1><p>{html.escape(reason)}</p>"
+        return web.Response(text=body, content_type="text/html", status=503)
+
+
 async def asset(request: web.Request) -> web.FileResponse:
     return web.FileResponse(HERE / request.match_info["name"])
 
@@ -174,7 +190,7 @@ def make_web_app(
     ``watched(place) -> bool``: which places the map shows (the rules' location selectors); None = all.
     ``broker_status()`` (sync or async): truthy / ``{"ok": bool, ...}`` for ``/health``; None = not reported.
     """
-    app = web.Application()
+    app = web.Application(middlewares=[database_errors])
     app[STORE] = store
     leaflet = leaflet_dir()
     app[SETTINGS] = {"tile_url": tile_url, "watched": watched, "broker_status": broker_status, "leaflet": bool(leaflet)}
