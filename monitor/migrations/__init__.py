@@ -12,6 +12,7 @@ an advisory lock; a SQLite file: a lock file beside it). A database made before 
 from __future__ import annotations
 
 import fcntl
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -24,6 +25,10 @@ from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection, Engine
 
 HERE = Path(__file__).resolve().parent
+log = logging.getLogger("monitor.migrations")
+# Alembic says "Context impl ..." at INFO on every run; what happened is logged below, once.
+if logging.getLogger("alembic.runtime.migration").level == logging.NOTSET:
+    logging.getLogger("alembic.runtime.migration").setLevel(logging.WARNING)
 ADVISORY_LOCK_ID = 0x46_57_4D_49_47  # "FWMIG": one lock id for Frontwatch migrations
 
 
@@ -93,4 +98,7 @@ def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str | N
             connection.commit()
             after = MigrationContext.configure(connection).get_current_revision()
             connection.commit()
+    if after != before:
+        shown = engine.url.render_as_string(hide_password=True)
+        log.info("database %s migrated from %s to %s", shown, before or "empty", after)
     return before, after
