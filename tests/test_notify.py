@@ -1,6 +1,7 @@
 """Alert delivery on real peers: a local SMTP server (aiosmtpd), a local HTTP webhook (aiohttp), and
-apprise's own Slack plugin pointed at a local endpoint. SQLite file in tmp_path; a test clock, so
-backoffs and leases pass without sleeping (one test runs the real loop with short delays)."""
+apprise's own Slack plugin pointed at a local endpoint. A test clock, so
+backoffs and leases pass without sleeping (one test runs the real loop with short delays). Each test
+runs on a SQLite file and on the real PostgreSQL server."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from monitor.alerting import AlertingPipeline
 from monitor.notify import Dispatcher, RetryPolicy
 from monitor.rules import Rule, RuleSet
 from monitor.storage import Store
+from tests.pgtools import database_url  # noqa: F401 - fixture: SQLite file and the real PostgreSQL
 from tests.test_alerting import Clock, report
 
 SECRET = "s3cr3t-pa55"
@@ -99,8 +101,8 @@ async def webhook():
 
 
 @pytest.fixture()
-def db(tmp_path) -> str:
-    return f"sqlite:///{tmp_path / 'frontwatch.db'}"
+def db(database_url: str) -> str:  # noqa: F811 - every delivery test runs on SQLite and on PostgreSQL
+    return database_url
 
 
 def rules(notifiers: dict[str, str], group_wait: float = 0.0) -> RuleSet:

@@ -51,6 +51,7 @@ def alerts(
     as_json: bool = typer.Option(False, "--json", help="JSON output, for scripts."),
 ) -> None:
     """List alerts, newest first, with each notifier's delivery status (attempts, last error, next try)."""
+    from monitor.render import clean
     from monitor.storage import Store
 
     if status is not None and status not in STATUSES:
@@ -93,28 +94,21 @@ def alerts(
     if not out:
         typer.echo("no alerts" + (f" with status {status}" if status else ""))
         return
-    from rich.console import Console
-    from rich.markup import escape
-    from rich.table import Table
-
-    table = Table("created (UTC)", "status", "rule", "alert", "deliveries")
     for item in out:
-        lines = []
-        for d in item["deliveries"]:
-            line = f"{d['notifier']}: {d['status']} ({d['attempts']} attempt{'s' if d['attempts'] != 1 else ''})"
-            if d["status"] == "pending" and d["next_attempt_at"]:
-                line += f", next {d['next_attempt_at'][:19]}"
-            if d["last_error"] and d["status"] != "sent":
-                line += f" — {d['last_error']}"
-            lines.append(line)
-        table.add_row(
-            (item["created_at"] or "")[:19],
-            item["status"],
-            escape(item["rule"]),
-            escape(item["summary"]) + f"\n[dim]{item['key']}[/dim]",
-            escape("\n".join(lines) or "no notifier"),
+        typer.echo(
+            f"{(item['created_at'] or '')[:16].replace('T', ' ')}  {item['status']:<7}  {clean(item['rule'])}"
+            f"  {clean(item['summary'])}"
         )
-    Console(soft_wrap=False).print(table)
+        typer.echo(f"    alert {item['key']}")
+        for d in item["deliveries"]:
+            line = f"    {d['notifier']}: {d['status']}, {d['attempts']} attempt{'s' if d['attempts'] != 1 else ''}"
+            if d["next_attempt_at"]:
+                line += f", next {d['next_attempt_at'][:19].replace('T', ' ')}"
+            if d["last_error"] and d["status"] != "sent":
+                line += f" — {clean(d['last_error'])}"
+            typer.echo(line)
+        if not item["deliveries"]:
+            typer.echo("    no notifier configured")
 
 
 def sample_incident(now: datetime):
