@@ -1,0 +1,114 @@
+"""How sure a reported change is: reported / claimed / unconfirmed / denied, and what is no change at all.
+
+Pure pattern rules over one sentence:
+
+- ``blocked``: the trigger verb is an aim, an attempt, a plan or a possibility ("aims to capture",
+  "failed to take", "in a bid to retake", "could fall", "on the verge of capturing") — not a change;
+- ``negated``: the trigger is negated ("has not fallen", "did not capture") — a denial, not a change;
+- ``is_denial``: the sentence denies a change ("the army insists the town is not in rebel hands",
+  "denied reports that ...", "remains under government control");
+- ``attribution``: who says so — a neutral source or none (reported), one side of the fight
+  (claimed), or hedged (unconfirmed).
+"""
+
+from __future__ import annotations
+
+import re
+
+_ATTEMPT = re.compile(
+    r"(?:\bto\s+(?:(?:fully|finally|quickly|eventually|completely|also|again|then|effectively)\s+)?$"
+    r"|\b(?:could|would|will|shall|can|cannot|must|should|won['’]t|wouldn['’]t|couldn['’]t)\s+"
+    r"(?:(?:soon|not|be|eventually|quickly|easily|also|still|now|never)\s+){0,2}$"
+    r"|\b(?:if|unless|whether|once)\b[^,;]{0,60}$"
+    r"|\b(?:aim\w*|goals?|verge|brink|intent\w*|purpose|hop(?:e|es|ing)|chances?|attempt\w*|efforts?|plans?|planning|"
+    r"threat\w*|prospects?|possibility|fears?|risk\w*|capable|incapable|instead|rather\s+than|close|closer|"
+    r"preparations?|preparing|bent|focus\w*|talk\w*|accused|suspected|idea|dream\w*|ambitions?|"
+    r"designs?|objectives?|bid)\s+(?:\w+\s+){0,2}(?:of|at|on|for|in|to)\s+$"
+    r"|\byet\s+to\s+$)",
+    re.I,
+)
+_SUCCESS = re.compile(r"\b(?:managed|succeeded|able)\s+(?:\w+\s+)?(?:to|in)\s+$", re.I)
+_NEGATION = re.compile(r"\b(?:not|never|n['’]t|neither|nor|yet\s+to|no\s+one|nobody)\b(?:\s+\w+){0,2}\s+$", re.I)
+_DENIAL = re.compile(
+    r"\b(?:den(?:y|ied|ies|ying)|dismiss(?:ed|es|ing)?\s+(?:the\s+|these\s+|such\s+)?(?:\w+\s+)?(?:claims?|reports?)|"
+    r"reject(?:ed|s|ing)?\s+(?:the\s+|these\s+|such\s+)?(?:\w+\s+)?(?:claims?|reports?)|refut(?:ed|es|ing)|"
+    r"insist(?:ed|s|ing)?\b[^.]{0,80}\b(?:not|remains?|still|firmly)\b|"
+    r"remain(?:s|ed)?\s+(?:firmly\s+|fully\s+)?(?:in|under)\s+(?:the\s+)?(?:\w+\s+){0,2}(?:control|hands)|"
+    r"still\s+(?:firmly\s+)?(?:in|under)\s+(?:the\s+)?(?:\w+\s+){0,2}(?:control|hands)|"
+    r"(?:is|are|was|were)\s+not\s+in\s+control|(?:false|baseless|fabricated|untrue|fake)\s+(?:claims?|reports?|news)|"
+    r"no\s+truth|(?:claims?|reports?)\s+(?:\w+\s+){0,3}(?:were|was|are|is)\s+(?:false|baseless|untrue|fabricated))",
+    re.I,
+)
+_UNCONFIRMED = re.compile(
+    r"\b(?:could\s+not\s+(?:be\s+)?(?:independently\s+)?(?:verif|confirm)\w*|unverified|unconfirmed|"
+    r"not\s+(?:been\s+)?(?:independently\s+)?(?:verified|confirmed)|reportedly|reports?\s+(?:said|say|suggest\w*)|"
+    r"rumou?rs?|allegedly|it\s+(?:was|is)\s+(?:not|un)\s*clear|unclear\s+whether|impossible\s+to\s+verify)\b",
+    re.I,
+)
+_ATTRIB_VERB = r"(?:said|says|say|told|announced|claimed|claims|claim|reported|reports|stated|declared|confirmed|" \
+               r"posted|tweeted|wrote|added)"
+_ACCORDING = re.compile(r"\baccording\s+to\s+(?P<src>[^,.;]{2,80})", re.I)
+_SAID_AFTER = re.compile(r"[,\"”’]\s*(?P<src>[^,.;\"“”]{2,100}?)\s+" + _ATTRIB_VERB + r"\b", re.I)
+_SAID_BEFORE = re.compile(r"^(?P<src>[^,;\"“”]{2,100}?)\s+" + _ATTRIB_VERB + r"\b", re.I)
+_SAID_TAIL = re.compile(r"[,\"”’]\s*" + _ATTRIB_VERB + r"\s+(?P<src>[^,.;]{2,100})", re.I)
+_NEUTRAL = re.compile(
+    r"\b(?:observatory|monitor\w*|witness\w*|residents?|locals?|sources?|officials?|agency|reuters|afp|"
+    r"associated\s+press|ap|bbc|al\s+jazeera|journalists?|correspondents?|analysts?|acled|united\s+nations|un|"
+    r"ocha|isw|institute|rights\s+group|activists?|medics?|doctors?|aid\s+workers?|humanitarian|security\s+sources|"
+    r"diplomats?|experts?|researchers?|monitoring\s+group|elders?|villagers?|tribal)\b",
+    re.I,
+)
+_PARTY = re.compile(
+    r"\b(?:spokes(?:man|woman|person)|media\s+(?:office|wing|arm|outlet)|statement|ministry|military|army|command\w*|"
+    r"militants?|rebels?|insurgents?|jihadists?|fighters?|group|amaq|telegram|state\s+(?:media|television|tv|news)|"
+    r"government|authorities|president|governor|regime|forces|troops|junta|general\s+staff|propaganda|"
+    r"official\s+news\s+agency|sana|tass|ria|militia)\b",
+    re.I,
+)
+_CLAIM_VERB = re.compile(r"\bclaim(?:ed|s|ing)?\b(?!\s+(?:the\s+)?lives)", re.I)
+
+
+def blocked(before_trigger: str) -> bool:
+    """True when the words just before a trigger make it an aim, attempt or possibility, not a fact."""
+    tail = before_trigger[-120:]
+    if _SUCCESS.search(tail):
+        return False
+    return bool(_ATTEMPT.search(tail))
+
+
+def negated(before_trigger: str) -> bool:
+    tail = before_trigger[-60:]
+    return bool(_NEGATION.search(tail)) and not re.search(r"\bno\s+longer\s+$", tail, re.I)
+
+
+def is_denial(sentence: str) -> bool:
+    return bool(_DENIAL.search(sentence))
+
+
+def attribution(sentence: str, party_spans: list[tuple[int, int]] = ()) -> str:
+    """'reported', 'claimed' or 'unconfirmed' for a sentence reporting a change.
+
+    ``party_spans``: where armed actors are named in the sentence; a source naming one is a party.
+    """
+    if _UNCONFIRMED.search(sentence):
+        return "unconfirmed"
+    sources: list[tuple[int, int]] = []
+    for pattern in (_ACCORDING, _SAID_AFTER, _SAID_BEFORE, _SAID_TAIL):
+        for m in pattern.finditer(sentence):
+            sources.append(m.span("src"))
+    if _CLAIM_VERB.search(sentence) and not sources:
+        return "claimed"
+    if not sources:
+        return "reported"
+    neutral = party = False
+    for s, e in sources:
+        src = sentence[s:e]
+        if _NEUTRAL.search(src):
+            neutral = True
+        if _PARTY.search(src) or any(s <= ps < e for ps, _ in party_spans):
+            party = True
+    if _CLAIM_VERB.search(sentence) and not neutral:
+        return "claimed"
+    if party and not neutral:
+        return "claimed"
+    return "reported"

@@ -1,0 +1,171 @@
+"""Event dates from news phrasing, resolved against the publication date, with their precision.
+
+"on Saturday" -> the last Saturday on or before publication (day); "last month" -> the month before
+(month); "in June 2011" (month); "in 1980" (year); "On 7 May 2020" (day); "three days ago" (day).
+Hand-written patterns rather than dateparser: news uses a small set of forms, and the patterns tell
+us *where* the expression sits, which decides which verb it dates.
+
+``timing`` then says whether a date is news (current) or recalled history (background).
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+_MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
+_MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
+_MONTHS["sept"] = 9
+_MONTH_RE = r"(?P<mon>January|February|March|April|May|June|July|August|September|October|November|December|" \
+            r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?"
+_DAYS = {d.lower(): i for i, d in enumerate(calendar.day_name)}
+_NUM_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+              "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "several": 3, "few": 3,
+              "a few": 3, "couple of": 2, "a couple of": 2}
+
+RECENT_DAYS = 10  # a change dated within this many days before publication is news
+
+
+@dataclass(frozen=True, slots=True)
+class DateExpr:
+    start: int  # span in the text searched
+    end: int
+    date: date
+    precision: str  # day | month | year
+    relative: bool  # resolved against the publication date
+
+
+_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("dmy", re.compile(r"\b(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH_RE + r"(?:,?\s+(?P<y>(?:19|20)\d{2}))?\b")),
+    ("mdy", re.compile(r"\b" + _MONTH_RE + r"\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s+(?P<y>(?:19|20)\d{2}))?")),
+    ("my", re.compile(r"\b(?:(?:early|late|mid|the end of|the beginning of|the start of)[\s-]+)?" + _MONTH_RE +
+                      r"(?:\s+(?:of\s+)?(?P<y>(?:19|20)\d{2}))\b")),
+    ("m", re.compile(r"\b(?:in|since|during|by|until|of|early|late|mid|last|this|since early|since late)[\s-]+"
+                     + _MONTH_RE + r"(?!\s*\d)")),
+    ("decade", re.compile(r"\b(?:in|during|since)\s+the\s+(?P<y>(?:19|20)\d0)s\b")),
+    ("y", re.compile(r"\b(?:in|since|during|of|by|until|early|late|mid|before|after)[\s-]+(?P<y>(?:19|20)\d{2})\b")),
+    ("weekday", re.compile(r"\b(?P<pre>last\s+|this\s+|on\s+|early\s+|late\s+|since\s+)?"
+                           r"(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")),
+    ("rel", re.compile(r"\b(?P<rel>today|tonight|this morning|this afternoon|this evening|earlier today|"
+                       r"yesterday|last night|overnight|the previous day|the day before|"
+                       r"last week|earlier this week|this week|last weekend|this weekend|"
+                       r"last month|earlier this month|this month|last year|earlier this year|this year|"
+                       r"the previous year|the previous month)\b", re.I)),
+    ("ago", re.compile(r"\b(?P<n>\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|"
+                       r"a few|a couple of)\s+(?P<unit>day|week|month|year)s?\s+(?:ago|earlier|before)\b", re.I)),
+]
+
+
+def find_dates(text: str, published: date | None) -> list[DateExpr]:
+    """Every date expression in ``text`` that can be resolved, in text order, no overlaps."""
+    found: list[DateExpr] = []
+    taken: list[tuple[int, int]] = []
+    for kind, pattern in _PATTERNS:
+        for m in pattern.finditer(text):
+            if any(m.start() < e and s < m.end() for s, e in taken):
+                continue
+            expr = _resolve(kind, m, published)
+            if expr is not None:
+                found.append(expr)
+                taken.append((m.start(), m.end()))
+    return sorted(found, key=lambda d: d.start)
+
+
+def _resolve(kind: str, m: re.Match[str], pub: date | None) -> DateExpr | None:
+    g = m.groupdict()
+    try:
+        if kind in ("dmy", "mdy"):
+            month, day = _MONTHS[g["mon"].lower().rstrip(".")], int(g["d"])
+            if g.get("y"):
+                return DateExpr(m.start(), m.end(), date(int(g["y"]), month, day), "day", False)
+            if pub is None:
+                return None
+            d = date(pub.year, month, day)
+            if d > pub + timedelta(days=1):
+                d = date(pub.year - 1, month, day)
+            return DateExpr(m.start(), m.end(), d, "day", True)
+        if kind == "my":
+            return DateExpr(m.start(), m.end(), date(int(g["y"]), _MONTHS[g["mon"].lower().rstrip(".")], 1),
+                            "month", False)
+        if kind == "m":
+            if pub is None or g["mon"].lower() == "may" and not m.group().lower().startswith(("in", "since", "during", "early", "late", "mid")):
+                return None
+            month = _MONTHS[g["mon"].lower().rstrip(".")]
+            year = pub.year if month <= pub.month else pub.year - 1
+            if m.group().lower().startswith("last") and month == pub.month:
+                year -= 1
+            return DateExpr(m.start(), m.end(), date(year, month, 1), "month", True)
+        if kind in ("y", "decade"):
+            return DateExpr(m.start(), m.end(), date(int(g["y"]), 1, 1), "year", False)
+        if kind == "weekday":
+            if pub is None:
+                return None
+            back = (pub.weekday() - _DAYS[g["wd"].lower()]) % 7
+            if (g.get("pre") or "").strip().lower() == "last" and back == 0:
+                back = 7
+            return DateExpr(m.start(), m.end(), pub - timedelta(days=back), "day", True)
+        if kind == "rel":
+            return None if pub is None else _relative(m, g["rel"].lower(), pub)
+        if kind == "ago":
+            if pub is None:
+                return None
+            n = int(g["n"]) if g["n"].isdigit() else _NUM_WORDS[g["n"].lower()]
+            unit = g["unit"].lower()
+            if unit == "day":
+                return DateExpr(m.start(), m.end(), pub - timedelta(days=n), "day", True)
+            if unit == "week":
+                return DateExpr(m.start(), m.end(), pub - timedelta(days=7 * n), "day", True)
+            if unit == "month":
+                y, mo = divmod(pub.year * 12 + pub.month - 1 - n, 12)
+                return DateExpr(m.start(), m.end(), date(y, mo + 1, 1), "month", True)
+            return DateExpr(m.start(), m.end(), date(pub.year - n, 1, 1), "year", True)
+    except (ValueError, KeyError):
+        return None
+    return None
+
+
+def _relative(m: re.Match[str], rel: str, pub: date) -> DateExpr:
+    def mk(d: date, precision: str) -> DateExpr:
+        return DateExpr(m.start(), m.end(), d, precision, True)
+
+    if rel in ("today", "tonight", "this morning", "this afternoon", "this evening", "earlier today"):
+        return mk(pub, "day")
+    if rel in ("yesterday", "last night", "overnight", "the previous day", "the day before"):
+        return mk(pub - timedelta(days=1), "day")
+    if rel in ("last week", "last weekend"):
+        return mk(pub - timedelta(days=7), "day")
+    if rel in ("earlier this week", "this week", "this weekend"):
+        return mk(pub - timedelta(days=pub.weekday() and 1), "day")
+    if rel in ("last month", "the previous month"):
+        y, mo = divmod(pub.year * 12 + pub.month - 2, 12)
+        return mk(date(y, mo + 1, 1), "month")
+    if rel in ("earlier this month", "this month"):
+        return mk(date(pub.year, pub.month, 1), "month")
+    if rel in ("last year", "the previous year"):
+        return mk(date(pub.year - 1, 1, 1), "year")
+    return mk(date(pub.year, 1, 1), "year")  # this year, earlier this year
+
+
+def timing(d: date | None, precision: str, published: date | None) -> str:
+    """'current' when a change dated ``d`` is news at publication time, else 'background'."""
+    if d is None or published is None:
+        return "current"
+    if precision == "day":
+        return "current" if d >= published - timedelta(days=RECENT_DAYS) else "background"
+    if precision == "month":
+        months_back = (published.year - d.year) * 12 + published.month - d.month
+        return "current" if months_back <= 0 else "background"
+    return "current" if d.year >= published.year and published.month <= 1 else "background"
+
+
+def as_date(value: date | datetime | str | None) -> date | None:
+    """A publication date from a date, datetime or ISO string."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])

@@ -1,0 +1,439 @@
+"""The event extractor: a cleaned article in, control-change events (the event contract) out.
+
+Stages, all pure and cheap; only sentences holding both a trigger phrase and a gazetteer place get
+the role patterns:
+
+1. cut the story at site furniture ("Published in ...") and find the dateline;
+2. fold the text once; the actor catalogue (Aho-Corasick) and the gazetteer (token n-grams) find
+   every actor and place mention; the country context is weighed;
+3. candidate sentences -> ``roles.find_claims`` -> claims (place, taker, previous holder, voice);
+4. each claim is resolved: place -> GeoNames entry, generic actors -> state forces of the place's
+   country or the article's armed group, date against the publication date, timing, certainty;
+5. claims merge into one event per place per change, with their evidence and a confidence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from threading import Lock
+
+from monitor.extract import certainty, dates, roles
+from monitor.extract.actors import ActorCatalogue, ActorMention
+from monitor.extract.countries import country_name
+from monitor.extract.gazetteer import Entry, Gazetteer
+from monitor.extract.normalize import FoldedText, fold
+from monitor.extract.places import PlaceMention, country_context, find_places, resolve
+from monitor.extract.text import Sentence, find_dateline, split_sentences, story_end
+from monitor.records import ActorRef, Event, Place, Source
+
+_TRIGGER_ANY = re.compile(
+    r"captur|seiz|overr[au]n|conquer|liberat|took|take|taking|occup|secur|fre(?:ed|es|eing)\b|clear|recover|regain|"
+    r"reclaim|back\b|control|drove|driv|push|forc|expel|oust|kick|rout|chas|flush|evict|dislodg|fell\b|fall|"
+    r"withdr|pull|retreat|abandon|evacuat|hand|surrender|ced(?:ed|es|ing)\b|turn|swept|storm|won\b|win\b|wrest|"
+    r"entered|enter\b|hands\b|held\b",
+    re.I,
+)
+_BACKGROUND_CUE = re.compile(
+    r"\b(?:once|previously|formerly|in\s+the\s+past|years?\s+ago|decades?\s+ago|used\s+to|originally|at\s+the\s+time|"
+    r"back\s+then|first\s+(?:captured|seized|took|taken|fell)|had\s+(?:been\s+)?(?:held|controlled)\s+since|"
+    r"has\s+(?:been\s+)?(?:held|controlled)\s+since|since\s+(?:19|20)\d\d)\b",
+    re.I,
+)
+_STATE_WORDS = re.compile(r"\b(?:regime|government|army|troops|soldiers|military|junta)\b", re.I)
+_CERTAINTY_FACTOR = {"reported": 1.0, "unconfirmed": 0.8, "claimed": 0.8, "denied": 0.3}
+
+
+@dataclass
+class _Resolved:
+    claim: roles.Claim
+    entry: Entry
+    place_sure: float
+    actor: ActorRef | None
+    associates: list[str]
+    actor_quality: float
+    previous: ActorRef | None
+    date: date | None
+    precision: str
+    explicit_date: bool
+    timing: str
+    certainty: str
+    confidence: float
+    background_cue: bool
+
+
+@dataclass
+class _Cluster:
+    items: list[_Resolved] = field(default_factory=list)
+    denied: bool = False
+
+    @property
+    def timing(self) -> str:
+        return self.items[0].timing
+
+    def actor_ids(self) -> set[str]:
+        return {r.actor.id for r in self.items if r.actor}
+
+
+class EventExtractor:
+    """Extracts control-change events; see the module doc. Stateless after construction: thread-safe."""
+
+    _default: "EventExtractor | None" = None
+    _lock = Lock()
+
+    def __init__(self, gazetteer: Gazetteer, catalogue: ActorCatalogue):
+        self.gazetteer = gazetteer
+        self.catalogue = catalogue
+
+    @classmethod
+    def default(cls) -> "EventExtractor":
+        """The shipped extractor (gazetteer + catalogue loaded once per process)."""
+        if cls._default is None:
+            with cls._lock:
+                if cls._default is None:
+                    cls._default = cls(Gazetteer.default(), ActorCatalogue.default())
+        return cls._default
+
+    # ------------------------------------------------------------------------------------------
+    def extract(self, text: str, *, published: date | datetime | None, title: str = "",
+                source: Source | None = None) -> list[Event]:
+        """All control-change events the text reports, current and background."""
+        pub = dates.as_date(published)
+        body = text[:story_end(text)]
+        if not body.strip():
+            return []
+        dateline = find_dateline(body)
+        folded = FoldedText(body)
+        actors = self.catalogue.find(folded)
+        blocked = [(a.start, a.end) for a in actors]
+        if dateline:
+            blocked.append((0, dateline.end))
+        places = find_places(folded, self.gazetteer, blocked)
+        dl_country = None
+        if dateline:
+            hits = self.gazetteer.rank(self.gazetteer.entries(fold(dateline.place)))
+            dl_country = hits[0].country if hits else None
+        ctx = country_context(folded, places, dl_country)
+        sentences = split_sentences(body)
+        art = _Article(self, body, sentences, actors, places, ctx, pub, dateline.end if dateline else 0)
+        return art.events(source)
+
+
+class _Article:
+    """Per-article working state: claims, their resolution and merging."""
+
+    def __init__(self, ex: EventExtractor, body: str, sentences: list[Sentence], actors: list[ActorMention],
+                 places: list[PlaceMention], ctx: dict[str, float], pub: date | None, text_start: int = 0):
+        self.text_start = text_start  # after the dateline: evidence quotes the story, not "BEIRUT:"
+        self.ex, self.body, self.sentences, self.actors, self.places, self.ctx, self.pub = \
+            ex, body, sentences, actors, places, ctx, pub
+        self.cat = ex.catalogue
+        self.named_counts: Counter[str] = Counter()
+        for a in actors:
+            if a.actor_ids and not a.generic_state:
+                aid = self.cat.choose(a.actor_ids, self._top_country())
+                self.named_counts[aid] += 1
+        self.state_mentioned = any(a.generic_state for a in actors) or bool(_STATE_WORDS.search(body)) or any(
+            (self.cat.actor(self.cat.choose(a.actor_ids, None)) or None) is not None
+            and self.cat.actor(self.cat.choose(a.actor_ids, None)).side == "state" for a in actors if a.actor_ids)
+        self.last_current_actor: ActorRef | None = None
+
+    def _top_country(self) -> str | None:
+        return max(self.ctx, key=self.ctx.get) if self.ctx else None
+
+    # ------------------------------------------------------------------------------------------
+    def events(self, source: Source | None) -> list[Event]:
+        resolved: list[_Resolved] = []
+        denials: list[tuple[Sentence, list[PlaceMention]]] = []
+        for s in self.sentences:
+            s_places = [p for p in self.places if s.start <= p.start < s.end]
+            if not s_places:
+                if certainty.is_denial(s.text):
+                    denials.append((s, []))
+                continue
+            if certainty.is_denial(s.text):
+                denials.append((s, s_places))
+            if not _TRIGGER_ANY.search(s.text):
+                continue
+            s_actors = [a for a in self.actors if s.start <= a.start < s.end]
+            for claim in roles.find_claims(s, s_places, s_actors):
+                if claim.blocked:
+                    continue
+                if claim.negated:
+                    denials.append((s, [claim.place]))
+                    continue
+                r = self._resolve(claim, s_actors)
+                if r is not None:
+                    resolved.append(r)
+                    if r.timing == "current" and r.actor and r.actor.side == "non_state":
+                        self.last_current_actor = r.actor
+        clusters = self._merge(resolved)
+        self._apply_denials(clusters, denials)
+        events = [self._event(k, c, source) for k, c in clusters]
+        return [e for e in events if e is not None]
+
+    # ------------------------------------------------------------------------------------------
+    def _resolve(self, c: roles.Claim, s_actors: list[ActorMention]) -> _Resolved | None:
+        entry, sure = resolve(c.place, self.ex.gazetteer, self.ctx)
+        country = entry.country
+        actor, quality, assoc = self._taker(c, country, s_actors)
+        previous = self._holder(c.previous, c.previous_generic, country, exclude=actor)
+        d, precision, explicit = self._date(c)
+        cue = bool(_BACKGROUND_CUE.search(c.sentence.text))
+        timing = dates.timing(d, precision, self.pub) if explicit else ("background" if cue else "current")
+        if not explicit:
+            d, precision = self.pub, "day"
+        cert = certainty.attribution(c.sentence.text, [(a.start - c.sentence.start, a.end - c.sentence.start)
+                                                       for a in s_actors])
+        conf = c.strength * quality * sure * _CERTAINTY_FACTOR[cert]
+        return _Resolved(c, entry, sure, actor, assoc, quality, previous, d, precision, explicit, timing, cert,
+                         conf, cue)
+
+    def _taker(self, c: roles.Claim, country: str, s_actors: list[ActorMention]
+               ) -> tuple[ActorRef | None, float, list[str]]:
+        if c.actors:
+            first = c.actors[0]
+            ref = self._ref(first, country)
+            assoc = [n for n in (self._ref(a, country) for a in c.actors[1:]) if n and ref and n.id != ref.id]
+            return ref, 1.0, [a.name for a in assoc]
+        if c.actor_unknown:
+            known = self.cat.resolve(c.actor_unknown, country)
+            if known:
+                return known, 1.0, []
+            slug = re.sub(r"[^a-z0-9]+", "-", fold(c.actor_unknown)).strip("-")
+            return ActorRef(id=f"unknown:{slug}", name=c.actor_unknown, side="non_state"), 0.95, []
+        if c.actor_generic == "state":
+            return self._state(country), 0.9, []
+        if c.actor_generic == "non_state":
+            ref, assoc = self._coref_non_state(c, country, s_actors)
+            return ref, (0.9 if ref else 0.75), assoc
+        return None, 0.75, []
+
+    def _holder(self, mentions: list[ActorMention], generic: str | None, country: str,
+                exclude: ActorRef | None) -> ActorRef | None:
+        if mentions:
+            ref = self._ref(mentions[0], country)
+            return None if exclude and ref and ref.id == exclude.id else ref
+        if generic == "state":
+            return self._state(country)
+        if generic == "non_state":
+            return self._most_named_non_state(country)
+        return None
+
+    def _ref(self, m: ActorMention, country: str) -> ActorRef | None:
+        if m.generic_state:
+            return self._state(country)
+        return self.cat.get(self.cat.choose(m.actor_ids, country))
+
+    def _state(self, country: str | None) -> ActorRef | None:
+        ref = self.cat.state_forces(country)
+        if ref is None and country:
+            name = country_name(country) or country
+            ref = ActorRef(id=f"{fold(name).replace(' ', '-')}-government", name=f"{name} government forces",
+                           side="state")
+        return ref
+
+    def _coref_non_state(self, c: roles.Claim, country: str, s_actors: list[ActorMention]
+                         ) -> tuple[ActorRef | None, list[str]]:
+        """A generic "the militants" / "the groups": the armed group(s) this sentence or article names."""
+        prev_ids = {self.cat.choose(a.actor_ids, country) for a in c.previous if a.actor_ids}
+        named = []
+        for a in s_actors:
+            if re.search(r"\b(?:not|except|excluding|without|against|rivals?)\s+(?:\w+[\s-]+){0,3}$",
+                         self.body[max(0, a.start - 40):a.start], re.I):
+                continue  # "but not the self-styled Islamic State, their rival"
+            if a.actor_ids and not a.generic_state:
+                aid = self.cat.choose(a.actor_ids, country)
+                actor = self.cat.actor(aid)
+                if actor and actor.side == "non_state" and aid not in prev_ids and aid not in named:
+                    named.append(aid)
+        if named:
+            if len(named) >= 2:
+                for coalition in self.cat.coalitions_of(named[0]):
+                    members = {m.id for m in self.cat.members(coalition)}
+                    if set(named) <= members | {coalition}:
+                        return self.cat.get(coalition), [self.cat.get(n).name for n in named if n != coalition]
+            ref = self.cat.get(named[0])
+            return ref, [self.cat.get(n).name for n in named[1:]]
+        if self.last_current_actor is not None:
+            return self.last_current_actor, []
+        ref = self._most_named_non_state(country)
+        return ref, []
+
+    def _most_named_non_state(self, country: str) -> ActorRef | None:
+        for aid, _n in self.named_counts.most_common():
+            a = self.cat.actor(aid)
+            if a and a.side == "non_state":
+                return a.ref()
+        return None
+
+    def _date(self, c: roles.Claim) -> tuple[date | None, str, bool]:
+        s = c.sentence
+        exprs = dates.find_dates(s.text, self.pub)
+        if not exprs:
+            return None, "day", False
+        t0, t1 = c.trigger[0] - s.start, c.trigger[1] - s.start
+        obj_end = max(t1, c.place.end - s.start)
+        best, best_d = None, 1e9
+        for e in exprs:
+            if e.start >= t1:
+                if roles.subordinate_before(s.text[obj_end:e.start]) and e.start > obj_end:
+                    continue
+                dist = e.start - t1
+            elif e.end <= t0:
+                between = s.text[e.end:t0]
+                if re.search(r"[;]|\b(?:after|before|when|while|since|which|who)\b", between, re.I):
+                    continue
+                dist = (t0 - e.end) * 1.5
+            else:
+                dist = 0
+            if dist < best_d:
+                best, best_d = e, dist
+        if best is None:
+            return None, "day", False
+        return best.date, best.precision, True
+
+    # ------------------------------------------------------------------------------------------
+    def _merge(self, resolved: list[_Resolved]) -> list[tuple[str, _Cluster]]:
+        by_place: dict[str, list[_Resolved]] = {}
+        for r in resolved:
+            by_place.setdefault(_place_key(r.entry), []).append(r)
+        out: list[tuple[str, _Cluster]] = []
+        for key, items in by_place.items():
+            clusters: list[_Cluster] = []
+            dated = [r for r in items if r.explicit_date]
+            undated = [r for r in items if not r.explicit_date]
+            for r in dated + undated:
+                target = None
+                for cl in clusters:
+                    if self._fits(cl, r):
+                        target = cl
+                        break
+                if target is None:
+                    target = _Cluster()
+                    clusters.append(target)
+                target.items.append(r)
+            out.extend((key, cl) for cl in clusters)
+        out.sort(key=lambda kc: min(r.claim.sentence.start for r in kc[1].items))
+        return out
+
+    def _fits(self, cl: _Cluster, r: _Resolved) -> bool:
+        if cl.timing != r.timing:
+            return False
+        if r.explicit_date and any(i.explicit_date for i in cl.items):
+            ref = next(i for i in cl.items if i.explicit_date)
+            if r.timing == "background" and (ref.date, ref.precision) != (r.date, r.precision):
+                if not (ref.date and r.date and ref.date.year == r.date.year and "year" in (ref.precision, r.precision)):
+                    return False
+        if r.actor and cl.actor_ids():
+            if not self._compatible(r.actor, cl.actor_ids()):
+                return False
+        return True
+
+    def _compatible(self, actor: ActorRef, ids: set[str]) -> bool:
+        if actor.id in ids:
+            return True
+        related = {actor.id, *self.cat.coalitions_of(actor.id), *(m.id for m in self.cat.members(actor.id))}
+        for i in ids:
+            if i in related or actor.id in {m.id for m in self.cat.members(i)}:
+                return True
+            other = self.cat.get(i)
+            if other and other.side == actor.side:
+                return True
+        return False
+
+    def _apply_denials(self, clusters: list[tuple[str, _Cluster]],
+                       denials: list[tuple[Sentence, list[PlaceMention]]]) -> None:
+        for s, ps in denials:
+            keys = set()
+            for p in ps:
+                entry, _ = resolve(p, self.ex.gazetteer, self.ctx)
+                keys.add(_place_key(entry))
+            for key, cl in clusters:
+                if cl.timing != "current":
+                    continue
+                near = any(abs(i.claim.sentence.paragraph - s.paragraph) <= 1 for i in cl.items)
+                if key in keys or (not ps and near):
+                    cl.denied = True
+
+    def _event(self, key: str, cl: _Cluster, source: Source | None) -> Event | None:
+        items = sorted(cl.items, key=lambda r: (r.actor is not None, r.actor_quality, r.confidence), reverse=True)
+        best = items[0]
+        actor = best.actor
+        associates = list(dict.fromkeys(n for r in items if r.actor and actor and r.actor.id == actor.id
+                                        for n in r.associates))
+        if actor and actor.side == "non_state":
+            for coalition in self.cat.coalitions_of(actor.id):
+                for m in self.cat.members(coalition):
+                    if m.id != actor.id and self.named_counts.get(m.id) and m.name not in associates:
+                        associates.append(m.name)
+        previous = next((r.previous for r in items if r.previous), None)
+        if previous is None and actor is not None and cl.timing == "current":
+            previous = self._infer_previous(actor, best.entry.country)
+        if previous and actor and previous.id == actor.id:
+            previous = None
+        dated = [r for r in cl.items if r.explicit_date]
+        when = min(dated, key=lambda r: {"day": 0, "month": 1, "year": 2}[r.precision]) if dated else best
+        kinds = {r.claim.kind for r in cl.items}
+        subtype = _subtype(actor, previous, kinds, any(r.claim.peaceful for r in cl.items), best.entry.country,
+                           self.cat)
+        certs = {r.certainty for r in cl.items}
+        cert = "reported" if "reported" in certs else "unconfirmed" if "unconfirmed" in certs else "claimed"
+        if cl.denied:
+            cert = "claimed" if cert == "reported" else "denied"
+        conf = max(r.confidence for r in cl.items) + min(0.08, 0.03 * (len({r.claim.sentence.start for r in cl.items}) - 1))
+        conf *= _CERTAINTY_FACTOR[cert] / max(_CERTAINTY_FACTOR[r.certainty] for r in cl.items)
+        if actor is None:
+            conf *= 0.8
+        evidence = list(dict.fromkeys(
+            self.body[max(r.claim.sentence.start, self.text_start):r.claim.sentence.end].strip()
+            for r in sorted(cl.items, key=lambda r: r.claim.sentence.start)))
+        place: Place = best.entry.place(mention=best.claim.place.surface)
+        return Event(
+            subtype=subtype,
+            location=place,
+            actor=actor.model_copy(update={"associates": associates}) if actor else None,
+            previous=previous,
+            date=when.date,
+            date_precision=when.precision,
+            timing=cl.timing,
+            certainty=cert,
+            confidence=round(max(0.05, min(0.97, conf)), 2),
+            evidence=evidence,
+            source=source,
+        )
+
+    def _infer_previous(self, actor: ActorRef, country: str) -> ActorRef | None:
+        if actor.side == "non_state" and self.state_mentioned:
+            return self._state(country)
+        if actor.side == "state":
+            non_state = {aid for aid in self.named_counts if (a := self.cat.actor(aid)) and a.side == "non_state"}
+            tops = {aid for aid in non_state if not self.cat.coalitions_of(aid) or
+                    not any(c in non_state for c in self.cat.coalitions_of(aid))}
+            if len(tops) == 1:
+                return self.cat.get(next(iter(tops)))
+        return None
+
+
+def _place_key(e: Entry) -> str:
+    return f"geonames:{e.geonameid}" if e.geonameid is not None else f"admin1:{e.country}:{e.admin1_code}"
+
+
+def _subtype(actor: ActorRef | None, previous: ActorRef | None, kinds: set[str], peaceful: bool, country: str,
+             cat: ActorCatalogue) -> str:
+    if actor is None and kinds <= {"withdraw"}:
+        return "withdrawal"
+    if peaceful or "handover" in kinds:
+        return "non_violent_transfer"
+    if actor is not None:
+        if actor.side == "state":
+            own = cat.state_forces(country)
+            if previous is not None and own is not None and previous.id == own.id and actor.id != own.id:
+                return "non_state_overtakes"
+            return "government_regains"
+        return "non_state_overtakes"
+    if previous is not None:
+        return "government_regains" if previous.side == "non_state" else "non_state_overtakes"
+    return "government_regains" if "regain" in kinds else "non_state_overtakes"

@@ -1,0 +1,195 @@
+"""Place mentions in an article: gazetteer-led recognition, landmark detection, country context.
+
+The gazetteer, not a NER model, decides what is a place: every folded token n-gram of the text is
+looked up (longest first). Hits are then filtered with cheap orthographic checks (capitalised, a
+whole capitalised phrase, not inside an actor name, not a common word, not a country) and labelled:
+
+- ``landmark``: the place only locates something else ("on a road between Latakia and Aleppo",
+  "20 km north of Hama", "near the border with Turkey"), so it cannot be the place that changed hands;
+- ``kind_hint``: "Idlib province" / "the province of Idlib" asks for the admin1 area, "the city of
+  Idlib" for the city.
+
+``country_context`` weighs the countries an article is about (country names, demonyms, dateline,
+unambiguous places); ``resolve`` ranks a mention's candidates with it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from monitor.extract.countries import country_names
+from monitor.extract.gazetteer import ADMIN1, MAX_NGRAM, Entry, Gazetteer
+from monitor.extract.normalize import FoldedText, fold
+
+# capitalised words that are also GeoNames place names somewhere, but in news prose are not places
+COMMON_WORDS = frozenset(fold(w) for w in """
+a about after again against all also an and any are as at be because been before being between both but by
+can could did do does during each few for from further had has have he her here hers him his how i if in into is
+it its just me more most my no nor not now of off on once only or other our out over own same she should so some
+such than that the their them then there these they this those through to too under until up very was we were
+what when where which while who whom why will with would you your
+monday tuesday wednesday thursday friday saturday sunday january february march april may june july august
+september october november december president minister prime general colonel commander spokesman army state
+front forces force police government regime opposition rebels militants islamist islamic sunni shia shiite kurdish
+arab media observatory human rights group groups battle victory council coalition alliance union national
+north south east west central northern southern eastern western upper lower greater new old saint
+reuters afp ap news agency online mobile store apple google play opinion editorial updated political climate hope
+mass hero unity liberty freedom independence peace justice progress republic democratic people popular
+university hospital airport base camp bridge market mosque church school road highway river lake mount valley
+security military defence defense interior ministry office capital city town village district province region
+health aid relief red cross crescent world bank united nations un eu nato security council tv radio
+police station checkpoint border crossing gate port oil gas field fields dam power plant
+doctor mayor governor king queen prince sheikh imam bishop lord lady sir chief emir caliph
+ahmad ahmed mohammed muhammad mohamed ali hassan hussein omar umar abu abdullah bashar hafez assad
+""".split())
+
+_ADMIN_AFTER = re.compile(r"^\s*(?:province|governorate|region|state|oblast|prefecture|department|county)\b", re.I)
+_ADMIN_BEFORE = re.compile(r"\b(?:province|governorate|region|state|oblast|prefecture|department)\s+of\s+(?:the\s+)?$", re.I)
+_CITY_BEFORE = re.compile(r"\b(?:city|town|village|hamlet|settlement|locality|district|area|suburb|municipality|"
+                          r"neighbourhood|neighborhood|capital)\s+of\s+(?:the\s+)?$", re.I)
+_CAP_SUFFIXES = re.compile(r"^\s*(?:Province|Governorate|Region|State|Oblast|District|City|Town|Village|County|"
+                           r"Prefecture|Department|Municipality)\b")
+# the place only locates something else
+_LANDMARK_BEFORE = re.compile(
+    r"\b(?:between|near|nearby|outside|outskirts\s+of|close\s+to|around|approaches\s+to|gates\s+of|"
+    r"(?:km|kilometres|kilometers|kms|miles|mi)\s+(?:\w+\s+)?(?:of|from|away\s+from)|"
+    r"(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)(?:ern)?\s+(?:of|from)|"
+    r"roads?\s+(?:to|from|linking|between|connecting|leading\s+to)|highway|motorway|"
+    r"towards?|direction\s+of|border\s+with|en\s+route\s+to|on\s+the\s+way\s+to|from\s+the\s+direction|"
+    r"(?:closer|close|nearer)\s+to|edge\s+of|heading\s+(?:to|for)|march(?:ed|ing)?\s+on|advanc\w*\s+(?:on|to)|"
+    r"fled\s+to|flee\s+to|displaced\s+to|based\s+in|stronghold\s+of|born\s+in|"
+    r"residents\s+of|people\s+of|citizens\s+of)\b"
+    r"(?:[^,;:()\u2014.]{0,60})$",
+    re.I,
+)
+_CLAUSE_BREAK = re.compile(r"[,;:()\u2014\u2013]|\band\b(?=\s+(?:the|a)\b)")
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceMention:
+    start: int
+    end: int
+    surface: str
+    key: str  # folded gazetteer key
+    candidates: tuple[Entry, ...]
+    landmark: bool
+    wants_admin1: bool
+    wants_city: bool
+
+
+def find_places(folded: FoldedText, gazetteer: Gazetteer, blocked: list[tuple[int, int]]) -> list[PlaceMention]:
+    """Every plausible place mention, longest match first, skipping ``blocked`` spans (actors, dateline)."""
+    text, toks = folded.text, folded.tokens
+    names = country_names()
+    out: list[PlaceMention] = []
+    i = 0
+    while i < len(toks):
+        hit = None
+        for n in range(min(MAX_NGRAM, len(toks) - i), 0, -1):
+            key = " ".join(t.key for t in toks[i:i + n])
+            if key in names and n >= 1:
+                hit = ("country", n, key)
+                break
+            entries = gazetteer.entries(key)
+            if entries:
+                hit = ("place", n, key, entries)
+                break
+        if hit is None:
+            i += 1
+            continue
+        n = hit[1]
+        if hit[0] == "place":
+            mention = _mention(folded, i, i + n - 1, hit[2], hit[3], blocked)
+            if mention is not None:
+                out.append(mention)
+        i += n
+    return out
+
+
+def _mention(folded: FoldedText, first: int, last: int, key: str, entries: list[Entry],
+             blocked: list[tuple[int, int]]) -> PlaceMention | None:
+    text, toks = folded.text, folded.tokens
+    start, end = folded.span(first, last)
+    # take in an article written just before the name ("al-Bab", "Ar Raqqah")
+    pre = re.search(r"\b(?:[Aa][lnrsdtz]|[Ee][lsnd]|[Aa]sh|[Ee]sh)[-\s]$", text[max(0, start - 5):start])
+    if pre:
+        start = start - (len(text[max(0, start - 5):start]) - pre.start())
+    surface = text[start:end]
+    if any(start < e and s < end for s, e in blocked):
+        return None
+    head = text[toks[first].start:toks[first].end]
+    tail = text[toks[last].start:toks[last].end]
+    if not (head[:1].isupper() and tail[:1].isupper()):
+        return None
+    if first == last and (key in COMMON_WORDS or len(key) < 4 and not head.isupper() or head.isupper() and len(head) <= 4):
+        return None
+    # part of a longer capitalised name (a person, an organisation): "Ahmad Mansour", "Idlib Military Council"
+    after = text[end:end + 40]
+    nxt = re.match(r"\s+([A-Z][\w'’-]*)", after)
+    if nxt and not _CAP_SUFFIXES.match(after) and fold(nxt.group(1)) not in COMMON_WORDS - {"army", "front", "forces",
+                                                                                            "council", "group"}:
+        return None
+    before = text[max(0, start - 80):start]
+    prv = re.search(r"([A-Z][\w'’-]*)\s+$", before)
+    if prv and fold(prv.group(1)) not in COMMON_WORDS and not re.search(r"[.!?:\"“”]\s*[A-Z][\w'’-]*\s+$", before) \
+            and not _sentence_start(before, prv.start()):
+        return None
+    clause_before = _CLAUSE_BREAK.split(text[max(0, start - 120):start])[-1]
+    landmark = bool(_LANDMARK_BEFORE.search(clause_before))
+    wants_admin1 = bool(_ADMIN_AFTER.match(after) or _ADMIN_BEFORE.search(before))
+    wants_city = bool(_CITY_BEFORE.search(before)) and not wants_admin1
+    return PlaceMention(start, end, surface, key, tuple(entries), landmark, wants_admin1, wants_city)
+
+
+def _sentence_start(before: str, pos: int) -> bool:
+    head = before[:pos].rstrip()
+    return head == "" or head[-1:] in ".!?\n\"“”:"
+
+
+def country_context(folded: FoldedText, places: list[PlaceMention], dateline_country: str | None) -> dict[str, float]:
+    """How strongly the article is about each country (ISO2 -> weight)."""
+    names = country_names()
+    weights: Counter[str] = Counter()
+    toks = folded.tokens
+    i = 0
+    while i < len(toks):
+        for n in (4, 3, 2, 1):
+            key = " ".join(t.key for t in toks[i:i + n])
+            if key in names and text_is_capitalised(folded, i):
+                weights[names[key]] += 1.0
+                i += n - 1
+                break
+        i += 1
+    if dateline_country:
+        weights[dateline_country] += 1.0
+    for p in places:
+        countries = {e.country for e in p.candidates}
+        if len(countries) == 1:
+            weights[next(iter(countries))] += 0.5
+        else:
+            big = [e for e in p.candidates if e.population >= 100_000]
+            if len({e.country for e in big}) == 1:
+                weights[big[0].country] += 0.3
+    return dict(weights)
+
+
+def text_is_capitalised(folded: FoldedText, i: int) -> bool:
+    t = folded.tokens[i]
+    return folded.text[t.start:t.start + 1].isupper()
+
+
+def resolve(mention: PlaceMention, gazetteer: Gazetteer, countries: dict[str, float]) -> tuple[Entry, float]:
+    """The mention's best candidate and how sure the choice is (0..1)."""
+    ranked = gazetteer.rank(mention.candidates, prefer_admin1=mention.wants_admin1, countries=countries)
+    best = ranked[0]
+    if mention.wants_city:
+        cities = [e for e in ranked if e.kind != ADMIN1]
+        best = cities[0] if cities else best
+    sure = 1.0
+    if countries and countries.get(best.country, 0) <= 0:
+        sure = 0.6
+    elif not countries and len({e.country for e in ranked}) > 1:
+        sure = 0.7
+    return best, sure

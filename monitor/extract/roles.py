@@ -1,0 +1,471 @@
+"""Who took which place from whom, read off one sentence's structure with patterns.
+
+A *trigger* is a control-change phrase; its *voice* decides where the place and the actors sit:
+
+=========  ====================================================  ==============  ================
+voice      example                                               place           new holder
+=========  ====================================================  ==============  ================
+active     "X captured / seized / took / overran / retook Y"     after the verb  before the verb
+drive      "X drove / pushed / expelled Z out of / from Y"       after "from"    before the verb
+passive    "Y was captured / retaken by X"                       before          after "by"
+fell       "Y fell to X", "Y came under X's control",            before          after / inside
+           "Y is now controlled by X"
+withdraw   "Z withdrew / pulled out from Y [and X moved in]"     after           after "and"
+handover   "Z handed Y over to X"                                after           after "to"
+nominal    "the capture / fall of Y [by / to X]"                 after "of"      after "by"/"to"
+=========  ====================================================  ==============  ================
+
+The previous holder comes from "from Z" after the place, the object of a drive verb, or the one who
+withdrew / handed over. Subjects are the nearest chain of actor mentions before the verb ("Nusra
+Front and Ahrar al-Sham captured"; "groups including Al Qaeda's wing in Syria, Nusra Front,
+captured"), skipping possessives and actors inside prepositional phrases. When only a generic noun
+is there ("the militants", "the army"), the claim records it and the pipeline resolves it.
+
+The result is a list of ``Claim`` records: structure only, no catalogue look-ups beyond the
+mentions already found. Which claims are real changes (blocked / negated) is marked here too, with
+the rules of ``certainty``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from monitor.extract import certainty
+from monitor.extract.actors import ActorMention
+from monitor.extract.places import PlaceMention
+from monitor.extract.text import Sentence
+
+_ADV = r"(?:(?:now|reportedly|allegedly|fully|completely|finally|recently|quickly|later|eventually|briefly|also|then|" \
+       r"effectively|successfully|swiftly|partially|largely|reportedly|once\s+again|again)\s+)*"
+_CONTROL = r"(?:full\s+|complete\s+|total\s+|effective\s+|partial\s+)?control\s+(?:of|over)"
+
+GAIN = re.compile(
+    r"\b(?:(?P<strong>captur(?:e|ed|es|ing)|seiz(?:e|ed|es|ing)|overr(?:an|un|uns|unning)|conquer(?:ed|s|ing)?|"
+    r"liberat(?:e|ed|es|ing)|(?:took|take|takes|taking|taken)\s+over|"
+    r"(?:gain\w*|assum\w*|establish\w*|wrest\w*|seiz\w*|took|take|takes|taking|taken|grabb?\w*|secur\w*|impos\w*|"
+    r"extend\w*|consolidat\w*|won|win|wins|winning)\s+" + _CONTROL + r"|"
+    r"swept\s+(?:into|through)|storm(?:ed|ing)?\s+and\s+(?:took|seized|captured))"
+    r"|(?P<weak>took|take|takes|taking|occup(?:ied|y|ies|ying)|secur(?:ed|es|ing)|fre(?:ed|es|eing)|clear(?:ed|s|ing)))\b",
+    re.I,
+)
+REGAIN = re.compile(
+    r"\b(?:(?P<strong>re-?(?:took|take|takes|taking|taken)(?:\s+" + _CONTROL + r")?|re-?captur(?:e|ed|es|ing)|"
+    r"regain(?:ed|s|ing)?(?:\s+" + _CONTROL + r")?|reclaim(?:ed|s|ing)?|re-?conquer\w*|"
+    r"re-?(?:establish|assert|impos)\w*\s+" + _CONTROL + r"|"
+    r"(?:won|win|wins|winning|took|take|takes|taking|taken)\s+back(?:\s+control\s+of)?)"
+    r"|(?P<weak>recover(?:ed|s|ing)?|re-?occup\w*|re-?entered|re-?enter|re-?liberat\w*))\b",
+    re.I,
+)
+DRIVE = re.compile(
+    r"\b(?:drove|drive|drives|driving|driven|push(?:ed|es|ing)?|forc(?:ed|es|ing)|expell?(?:ed|s|ing)?|"
+    r"oust(?:ed|s|ing)?|kick(?:ed|s|ing)?|rout(?:ed|s|ing)?|chas(?:ed|es|ing)|flush(?:ed|es|ing)?|evict(?:ed|s|ing)?|"
+    r"dislodg(?:ed|es|ing)|clear(?:ed|s|ing)?)\s+(?P<obj>(?:[\w'’-]+\s+){1,7}?)(?:out\s+of|from)\s+",
+    re.I,
+)
+PASSIVE = re.compile(
+    r"\b(?:was|were|been|being|is|are|be|got|had\s+been|has\s+been|have\s+been)\s+" + _ADV +
+    r"(?P<v>captured|seized|taken\s+over|overrun|liberated|retaken|recaptured|conquered|freed|regained|reclaimed|"
+    r"taken\s+back|won\s+back|handed\s+over|abandoned|taken|cleared|secured)\b",
+    re.I,
+)
+FELL = re.compile(
+    r"\b(?:f(?:ell|alls|allen|alling)\s+(?:in)?to\s+(?:the\s+)?(?:hands\s+of\s+|control\s+of\s+)?|"
+    r"f(?:ell|alls|allen|alling)\s+under\s+(?:the\s+)?(?:(?:full|complete|total)\s+)?control\s+of\s+|"
+    r"c(?:ame|omes|oming)\s+under\s+(?:the\s+)?(?:(?:full|complete|total)\s+)?control\s+of\s+|"
+    r"(?:is|was|are|were)\s+now\s+(?:(?:fully|completely|entirely|totally|firmly)\s+)?(?:controlled\s+by|held\s+by|"
+    r"in\s+the\s+hands\s+of|under\s+(?:the\s+)?(?:(?:full|complete|total)\s+)?control\s+of)\s+|"
+    r"(?:is|was|are|were)\s+(?:now\s+)?(?:fully|completely|entirely|totally)\s+(?:controlled|held)\s+by\s+|"
+    r"now\s+(?:(?:fully|completely|entirely)\s+)?(?:controlled|held)\s+by\s+|"
+    r"(?:passed|passes|returned|returns)\s+(?:in)?to\s+(?:the\s+)?(?:control\s+of\s+|hands\s+of\s+)|"
+    r"(?P<poss_verb>(?:c(?:ame|omes)|f(?:ell|alls)|brought|put|placed|passed|returned|back)\s+(?:under|in)?(?:to)?\s*"
+    r"(?:the\s+)?)(?P<poss>[A-Z][\w'’-]*(?:\s+[\w'’-]+){0,3}?|government|state|army|regime|rebel|militant|"
+    r"insurgent|jihadist|opposition|military|separatist)\s+control)",
+    re.I,
+)
+WITHDRAW = re.compile(
+    r"\b(?:withdr(?:ew|awn|aws|awing|aw)|pull(?:ed|s|ing)?\s+out|retreat(?:ed|s|ing)?|pull(?:ed|s|ing)?\s+back|"
+    r"abandon(?:ed|s|ing)?|evacuat(?:ed|es|ing))\s+(?:(?:its|their|his|her|all|the|remaining|last|from|out\s+of|"
+    r"forces|troops|fighters|soldiers|units|positions|bases?|garrisons?)\s+)*",
+    re.I,
+)
+MOVED_IN = re.compile(r"\b(?:moved|move|moves|moving|swept|rolled|marched|poured)\s+in(?:to)?\b|\bentered\b|"
+                      r"\btook\s+(?:over|control)\b|\bfilled\s+the\s+(?:vacuum|void)\b", re.I)
+HANDOVER = re.compile(r"\b(?:hand(?:ed|s|ing)?\s+over|surrender(?:ed|s|ing)?|ced(?:ed|es|ing)|turn(?:ed|s|ing)?\s+over)\s+",
+                      re.I)
+NOMINAL = re.compile(r"\b(?P<n>capture|seizure|fall|takeover|take-over|recapture|liberation|retaking|loss)\s+of\s+",
+                     re.I)
+PEACEFUL = re.compile(r"\b(?:without\s+(?:a\s+)?(?:fight|resistance|a\s+shot|bloodshed|fighting)|unopposed|peacefully|"
+                      r"under\s+(?:a|an|the)\s+(?:\w+\s+){0,2}(?:deal|agreement|accord|truce|ceasefire)|negotiated|"
+                      r"handed\s+over|surrendered|hand-?over|reconciliation\s+(?:deal|agreement))\b", re.I)
+_GENERIC_NON_STATE = re.compile(
+    r"\b(?:rebels?|militants?|insurgents?|jihadists?|islamists?|fighters|gunmen|extremists|terrorists|opposition|"
+    r"groups?|alliance|coalition|separatists?|militias?|militiamen|guerrillas?|mujahideen|factions?|bandits)\b",
+    re.I,
+)
+_ACTOR_HEAD_WORDS = r"Brigades?|Battalions?|Front|Movement|Army|Forces|Militia|Group|Alliance|Council|Corps|Legion|" \
+                    r"Division|Regiment|Guards?|Units?|Organi[sz]ation|Resistance|Coalition|Party|Command"
+_UNKNOWN_GROUP = re.compile(
+    r"\b((?:Jaish|Jaysh|Liwa|Harakat|Katiba|Kataib|Saraya|Ansar|Jabhat|Hayat|Faylaq|Jund|Ahrar|Tahrir)"
+    r"(?:\s+(?:al-|el-|ash-|as-|ad-|ar-|at-)?[A-Z][\w'’-]+){1,3}"
+    r"|(?:the\s+)?(?:[A-Z][\w'’-]+\s+){1,4}(?:" + _ACTOR_HEAD_WORDS + r"))\b"
+)
+_PREP_BEFORE = re.compile(r"\b(?:against|from|of|for|to|on|at|over|by|between|versus|vs|toward|towards|near|"
+                          r"in|with|into|under)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,1}$", re.I)
+_CHAIN_GAP = re.compile(r"^\s*(?:,|and|&|,\s*and|along\s+with|together\s+with|alongside|as\s+well\s+as|with|"
+                        r"backed\s+by|supported\s+by|and\s+(?:its|their)\s+allies?(?:\s+in)?|including)?\s*(?:the\s+)?$",
+                        re.I)
+_OBJ_STOP = re.compile(r"[.;:!?]|\b(?:after|before|when|while|following|since|because|where|which|who|although|but|"
+                       r"in|near|at|on|outside|around|to|with|during|across|inside|into|between|against|toward|towards|"
+                       r"under|than|as)\b", re.I)
+_AREA_NOUN = re.compile(r"\b(?:villages?|towns?|areas?|positions?|parts?|neighbou?rhoods?|districts?|localities|"
+                        r"territory|ground|settlements?|hamlets?|outposts?|bases?|most|much|all|swathes?|"
+                        r"control|sections?|quarters?|suburbs?)\s+(?:[\w'’-]+\s+){0,1}(?:in|of|around|across)\s+"
+                        r"(?:the\s+)?(?:\w+\s+){0,2}$", re.I)
+_NON_PLACE_OBJ = re.compile(r"\b(?:soldiers?|fighters?|weapons?|prisoners?|hostages?|tanks?|vehicles?|ammunition|"
+                            r"equipment|members?|people|civilians?|men|women|children|commanders?|leaders?|"
+                            r"officers?|militants?|rebels?|trucks?|drones?|documents?|responsibility|part|place|"
+                            r"photos?|pictures?|video|refuge|shelter|cover|aim|office|power|steps?|action|measures?)\b",
+                            re.I)
+_LIST_GAP = re.compile(r"^\s*(?:,|and|,\s*and|as\s+well\s+as|&|or|,\s*as\s+well\s+as)\s*(?:the\s+)?"
+                       r"(?:(?:nearby\s+|neighbouring\s+|neighboring\s+|adjacent\s+)?(?:town|village|city|district|area|"
+                       r"locality|settlement)s?\s+(?:of\s+)?)?$", re.I)
+_SUBORDINATE = re.compile(r"\b(?:which|who|whom|after|before|since|when|while|because|although|where|until|"
+                          r"following)\b|[;:(]", re.I)
+
+
+@dataclass
+class Claim:
+    """One sentence's statement that a place changed hands (or was said not to)."""
+
+    sentence: Sentence
+    place: PlaceMention
+    kind: str  # gain | regain | withdraw | handover
+    voice: str
+    trigger: tuple[int, int]  # absolute span of the trigger phrase
+    actors: list[ActorMention] = field(default_factory=list)  # principal first, then coordinated ones
+    actor_generic: str | None = None  # "state" | "non_state" when only a generic noun names the taker
+    actor_unknown: str | None = None  # surface name of a group not in the catalogue
+    previous: list[ActorMention] = field(default_factory=list)
+    previous_generic: str | None = None
+    blocked: bool = False
+    negated: bool = False
+    peaceful: bool = False
+    strength: float = 0.8  # how much the pattern alone supports a change
+
+
+def find_claims(sentence: Sentence, places: list[PlaceMention], actors: list[ActorMention]) -> list[Claim]:
+    """Every claim of a change in one sentence (places and actors are those inside it)."""
+    text, base = sentence.text, sentence.start
+    rel_places = [p for p in places if not p.landmark]
+    if not rel_places:
+        return []
+    used: list[tuple[int, int]] = []
+    claims: list[Claim] = []
+
+    def free(span: tuple[int, int]) -> bool:
+        return not any(span[0] < e and s < span[1] for s, e in used)
+
+    peaceful = bool(PEACEFUL.search(text))
+
+    for kind, pattern in (("regain", REGAIN), ("gain", GAIN)):
+        for m in pattern.finditer(text):
+            if not free(m.span()):
+                continue
+            weak = m.group("weak") is not None
+            targets = _objects(text, base, m.end(), rel_places, strict=weak)
+            if not targets:
+                continue
+            used.append(m.span())
+            for place in targets:
+                c = Claim(sentence, place, kind, "active", (base + m.start(), base + m.end()), peaceful=peaceful,
+                          strength=0.7 if weak else 0.85)
+                _subject(c, text, base, m.start(), m.end(), actors)
+                _from_previous(c, text, base, place, actors)
+                _mark(c, text[:m.start()])
+                claims.append(c)
+
+    for m in DRIVE.finditer(text):
+        if not free(m.span()) or m.group("obj").strip().lower().endswith("back"):
+            continue
+        targets = _objects(text, base, m.end(), rel_places, strict=True)
+        obj_span = (base + m.start("obj"), base + m.end("obj"))
+        prev = [a for a in actors if obj_span[0] <= a.start < obj_span[1]]
+        generic_prev = _generic_in(text[m.start("obj"):m.end("obj")])
+        if not targets or not (prev or generic_prev):
+            continue
+        used.append(m.span())
+        for place in targets:
+            c = Claim(sentence, place, "gain", "drive", (base + m.start(), base + m.end()), previous=prev,
+                      previous_generic=None if prev else generic_prev, peaceful=peaceful, strength=0.8)
+            _subject(c, text, base, m.start(), m.end(), actors)
+            _mark(c, text[:m.start()])
+            claims.append(c)
+
+    for m in PASSIVE.finditer(text):
+        if not free(m.span()):
+            continue
+        verb = m.group("v").lower()
+        place = _place_before(text, base, m.start(), rel_places)
+        if place is None:
+            continue
+        used.append(m.span())
+        kind = "withdraw" if verb == "abandoned" else "handover" if verb == "handed over" else \
+            "regain" if verb.startswith(("re", "taken back", "won back")) else "gain"
+        c = Claim(sentence, place, kind, "passive", (base + m.start(), base + m.end()), peaceful=peaceful,
+                  strength=0.7 if verb in ("taken", "cleared", "secured") else 0.85)
+        after = text[m.end():]
+        by = re.match(r"\s*(?:[\w'’-]+\s+){0,4}?(?:by|to)\s+", after)
+        if by:
+            _actors_at(c, actors, base + m.end() + by.end(), text, into="actors")
+        _from_previous(c, text, base, place, actors, after_pos=m.end())
+        _mark(c, text[:m.start()])
+        claims.append(c)
+
+    for m in FELL.finditer(text):
+        if not free(m.span()):
+            continue
+        place = _place_before(text, base, m.start(), rel_places)
+        if place is None:
+            continue
+        c = Claim(sentence, place, "gain", "fell", (base + m.start(), base + m.end()), peaceful=peaceful, strength=0.85)
+        if m.group("poss"):
+            poss_span = (base + m.start("poss"), base + m.end("poss"))
+            c.actors = [a for a in actors if poss_span[0] <= a.start < poss_span[1]]
+            if not c.actors:
+                poss = m.group("poss").lower()
+                c.actor_generic = "state" if poss in ("government", "state", "army", "regime", "military") else \
+                    "non_state" if _GENERIC_NON_STATE.search(poss) or poss in ("rebel", "militant", "insurgent",
+                                                                                 "jihadist", "separatist") else None
+                if c.actor_generic is None:
+                    c.actor_unknown = m.group("poss")
+        else:
+            _actors_at(c, actors, base + m.end(), text, into="actors")
+            if not c.actors and not c.actor_generic and not c.actor_unknown and \
+                    re.match(r"(?:passed|passes|returned|returns)", m.group(), re.I):
+                continue
+        used.append(m.span())
+        if c.actors and c.actors[0].generic_state or c.actor_generic == "state":
+            c.kind = "regain"
+        _mark(c, text[:m.start()])
+        claims.append(c)
+
+    for m in WITHDRAW.finditer(text):
+        if not free(m.span()):
+            continue
+        targets = _objects(text, base, m.end(), rel_places, strict=True)
+        if not targets:
+            continue
+        used.append(m.span())
+        for place in targets:
+            c = Claim(sentence, place, "withdraw", "withdraw", (base + m.start(), base + m.end()), peaceful=peaceful,
+                      strength=0.75)
+            holder = Claim(sentence, place, "gain", "withdraw", c.trigger)
+            _subject(holder, text, base, m.start(), m.end(), actors)
+            c.previous, c.previous_generic = holder.actors, holder.actor_generic
+            mi = MOVED_IN.search(text, place.end - base)
+            if mi:
+                _subject(c, text, base, mi.start(), mi.end(), actors, floor=place.end - base)
+                if c.actors or c.actor_generic or c.actor_unknown:
+                    c.kind, c.strength = "gain", 0.8
+            _mark(c, text[:m.start()])
+            claims.append(c)
+
+    for m in HANDOVER.finditer(text):
+        if not free(m.span()):
+            continue
+        targets = _objects(text, base, m.end(), rel_places, strict=True)
+        if not targets:
+            continue
+        used.append(m.span())
+        for place in targets:
+            c = Claim(sentence, place, "handover", "handover", (base + m.start(), base + m.end()), peaceful=True,
+                      strength=0.8)
+            prev = Claim(sentence, place, "gain", "handover", c.trigger)
+            _subject(prev, text, base, m.start(), m.end(), actors)
+            c.previous, c.previous_generic = prev.actors, prev.actor_generic
+            to = re.match(r"\s*(?:[\w'’-]+\s+){0,3}?to\s+", text[place.end - base:])
+            if to:
+                _actors_at(c, actors, place.end + to.end(), text, into="actors")
+            _mark(c, text[:m.start()])
+            claims.append(c)
+
+    for m in NOMINAL.finditer(text):
+        if not free(m.span()):
+            continue
+        targets = _objects(text, base, m.end(), rel_places, strict=True)
+        if not targets:
+            continue
+        used.append(m.span())
+        noun = m.group("n").lower()
+        for place in targets[:1]:
+            c = Claim(sentence, place, "regain" if noun in ("recapture", "retaking") else "gain", "nominal",
+                      (base + m.start(), base + m.end()), peaceful=peaceful, strength=0.55)
+            by = re.match(r"[^.;,]{0,30}?\b(?:by|to)\s+", text[place.end - base:])
+            if by:
+                _actors_at(c, actors, place.end + by.end(), text, into="actors")
+            if noun == "loss":
+                c.previous, c.actors = c.actors, []
+            _mark(c, text[:m.start()])
+            claims.append(c)
+    return claims
+
+
+# --- helpers ------------------------------------------------------------------------------------------
+def _objects(text: str, base: int, pos: int, places: list[PlaceMention], *, strict: bool) -> list[PlaceMention]:
+    """The place(s) a verb ending at ``pos`` acts on: the first place shortly after it, plus a list."""
+    after = sorted((p for p in places if p.start - base >= pos), key=lambda p: p.start)
+    if not after:
+        return []
+    first = after[0]
+    gap = text[pos:first.start - base]
+    words = gap.split()
+    limit = 6 if strict else 10
+    if len(words) > limit or _NON_PLACE_OBJ.search(gap):
+        return []
+    stop = _OBJ_STOP.search(gap)
+    if stop and not _AREA_NOUN.search(gap) and not re.fullmatch(r"\s*(?:(?:full|complete|total)\s+)?control\s+(?:of|over)\s+"
+                                                                 r"(?:the\s+)?(?:\w+\s+){0,3}", gap, re.I):
+        return []
+    out = [first]
+    for nxt in after[1:]:
+        if _LIST_GAP.match(text[out[-1].end - base:nxt.start - base]):
+            out.append(nxt)
+        else:
+            break
+    return out
+
+
+def _place_before(text: str, base: int, pos: int, places: list[PlaceMention]) -> PlaceMention | None:
+    """The subject place of a passive / "fell" verb at ``pos``: the nearest place before, same clause."""
+    before = [p for p in places if p.end - base <= pos]
+    if not before:
+        return None
+    p = before[-1]
+    gap = text[p.end - base:pos]
+    if len(gap.split()) > 12 or re.search(r"[.;!?]", gap):
+        return None
+    # "Y, a town of 50,000, was captured" is fine; "Y said the town was captured" is not
+    if re.search(r"\b(?:said|says|told|and|but|while|after|as|where)\b", gap, re.I) and not re.match(
+            r"^\s*,[^,]*,\s*$", gap):
+        return None
+    return p
+
+
+def _subject(c: Claim, text: str, base: int, vstart: int, vend: int, actors: list[ActorMention],
+             floor: int = 0) -> None:
+    """Fill the claim's taker from the words before the verb (or after a fronted gerund clause)."""
+    head = text[floor:vstart]
+    # the clause the verb belongs to: after the last ';' or reporting verb ("X said the rebels captured")
+    cut = max((m.end() for m in re.finditer(r";|\b(?:said|says|say|told|reported|claimed|added|stated)\s+(?:that\s+)?|"
+                                             r"\b(?:who|which|that)\s+(?:had\s+|have\s+|has\s+)?(?=\w+$)", head, re.I)),
+              default=0)
+    lo = base + floor + cut
+    cands = [a for a in actors if lo <= a.start and a.end <= base + vstart and _subject_like(a, text, base)]
+    if cands:
+        chain = [cands[-1]]
+        for a in reversed(cands[:-1]):
+            gap = text[a.end - base:chain[0].start - base]
+            if _CHAIN_GAP.match(gap) or re.fullmatch(r"\s*(?:,\s*)?(?:[\w'’-]+\s+){0,3}in\s+\w+\s*,?\s*", gap):
+                chain.insert(0, a)
+            else:
+                break
+        c.actors = _dedupe(chain)
+        return
+    span_text = text[floor + cut:vstart]
+    unknown = _UNKNOWN_GROUP.findall(span_text)
+    if unknown:
+        c.actor_unknown = re.sub(r"^the\s+", "", unknown[-1]).strip()
+        return
+    g = _generic_in(span_text)
+    if g:
+        c.actor_generic = g
+        return
+    # fronted gerund: "By taking Y, the militants ..." / "After seizing Y, rebels ..."
+    if re.match(r"\s*(?:by|after|upon|on|since|having)\s*$", span_text, re.I):
+        comma = text.find(",", vend)
+        if comma != -1:
+            tail_lo, tail_hi = base + comma, base + min(len(text), comma + 60)
+            after = [a for a in actors if tail_lo <= a.start < tail_hi]
+            if after:
+                c.actors = [after[0]]
+            else:
+                c.actor_generic = _generic_in(text[comma:comma + 40])
+
+
+def _subject_like(a: ActorMention, text: str, base: int) -> bool:
+    rel_end = a.end - base
+    if text[rel_end:rel_end + 2] in ("'s", "’s") or text[rel_end:rel_end + 1] in ("'", "’"):
+        return False
+    return not _PREP_BEFORE.search(text[max(0, a.start - base - 40):a.start - base])
+
+
+def _from_previous(c: Claim, text: str, base: int, place: PlaceMention, actors: list[ActorMention],
+                   after_pos: int | None = None) -> None:
+    pos = (place.end - base) if after_pos is None else max(after_pos, place.end - base)
+    m = re.match(r"[^.;]{0,60}?\b(?:from|of)\s+", text[pos:])
+    if not m or (m.group().strip().lower().endswith("of") and not re.search(r"\b(?:cleared|clearing|clears)\b",
+                                                                               text[:pos], re.I)):
+        m = re.match(r"[^.;]{0,60}?\bfrom\s+", text[pos:])
+    if not m:
+        return
+    start = base + pos + m.end()
+    hits = [a for a in actors if start <= a.start <= start + 40]
+    if hits and not re.search(r"[,;]", text[pos + m.end():hits[0].start - base]):
+        c.previous = [hits[0]]
+    elif not hits:
+        g = re.match(r"(?:the\s+)?(?:\w+\s+){0,2}?(rebels?|militants?|insurgents?|jihadists?|army|government|regime|"
+                     r"troops|forces)\b", text[pos + m.end():], re.I)
+        if g:
+            c.previous_generic = "state" if g.group(1).lower() in ("army", "government", "regime", "troops") \
+                else "non_state" if g.group(1).lower() != "forces" else None
+
+
+def _actors_at(c: Claim, actors: list[ActorMention], pos: int, text: str, into: str) -> None:
+    hits = [a for a in actors if pos <= a.start <= pos + 40]
+    if hits:
+        chain = [hits[0]]
+        for a in hits[1:]:
+            if _CHAIN_GAP.match(text[chain[-1].end - c.sentence.start:a.start - c.sentence.start]):
+                chain.append(a)
+        setattr(c, into, _dedupe(chain))
+        return
+    rel = pos - c.sentence.start
+    seg = text[rel:rel + 60]
+    unknown = _UNKNOWN_GROUP.match(seg)
+    if unknown:
+        c.actor_unknown = re.sub(r"^the\s+", "", unknown.group(1)).strip()
+        return
+    g = _generic_in(" ".join(seg.split()[:4]))
+    if g:
+        c.actor_generic = g
+
+
+def _generic_in(span: str) -> str | None:
+    if re.search(r"\b(?:army|troops|soldiers|government\s+forces|regime\s+forces|security\s+forces|military|"
+                 r"junta|loyalist)\b", span, re.I):
+        return "state"
+    if _GENERIC_NON_STATE.search(span):
+        return "non_state"
+    return None
+
+
+def _dedupe(chain: list[ActorMention]) -> list[ActorMention]:
+    seen: set[tuple[str, ...]] = set()
+    out = []
+    for a in chain:
+        key = a.actor_ids or ("generic",)
+        if key not in seen:
+            seen.add(key)
+            out.append(a)
+    return out
+
+
+def _mark(c: Claim, before: str) -> None:
+    c.blocked = certainty.blocked(before)
+    c.negated = certainty.negated(before)
+
+
+def subordinate_before(text: str) -> bool:
+    """True when ``text`` (between a trigger and a date) opens another clause."""
+    return bool(_SUBORDINATE.search(text))
