@@ -472,6 +472,13 @@ class Store:
             row = s.get(IncidentRow, incident_id)
             return row.payload if row is not None else None
 
+    def incidents_by_id(self, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        wanted = {i for i in ids if i}
+        if not wanted:
+            return {}
+        with self.session() as s:
+            return {row.id: row.payload for row in s.exec(select(IncidentRow).where(IncidentRow.id.in_(wanted)))}
+
     def record_decision(
         self,
         place_key: str,

@@ -256,3 +256,41 @@ async def test_page_in_headless_chromium(seeded: Store, tmp_path: Path, monkeypa
     assert size > 5 * png_facts(blank.read_bytes())[2], f"the screenshot looks blank ({size} bytes of image data)"
     if os.environ.get("FRONTWATCH_KEEP_SCREENSHOT"):  # to look at it: FRONTWATCH_KEEP_SCREENSHOT=/tmp/page
         shutil.copy(shot, f"{os.environ['FRONTWATCH_KEEP_SCREENSHOT']}-{'leaflet' if with_leaflet else 'dots'}.png")
+
+
+class FireForEveryIncident:
+    """A rule set with one rule that matches every incident (the rules themselves are tested elsewhere)."""
+
+    def match(self, incident, now):
+        from monitor.records import RuleMatch
+
+        return [RuleMatch(rule="everything", notifiers=["ops-slack"])]
+
+
+async def test_views_over_the_real_control_map_and_alerting(tmp_path: Path):
+    """Events through monitor.alerting (control map, incidents, alerts) show up as the page shows them."""
+    from monitor.alerting import AlertingPipeline
+
+    store = Store(f"sqlite:///{tmp_path / 'real.db'}")
+    clock = lambda: datetime(2015, 4, 26, 8, tzinfo=UTC)  # noqa: E731
+    pipeline = AlertingPipeline(store, FireForEveryIncident(), clock)
+    for outlet in ("Dawn", "Wire copy"):
+        source = Source(outlet=outlet, url=f"https://news.test/{outlet[0]}", article_id=f"a-{outlet}",
+                        published=datetime(2015, 4, 26, 6, tzinfo=UTC))
+        event = Event(subtype="non_state_overtakes", location=JISR, actor=NUSRA, previous=ARMY,
+                      date=date(2015, 4, 25), confidence=0.93, evidence=[seed_evidence()], source=source)
+        store.save_event(event)
+        pipeline.handle_event(event)
+    async with TestClient(TestServer(make_web_app(store))) as c:
+        changes = await (await c.get("/api/changes?change=change,contest")).json()
+        holders = await (await c.get("/api/control")).json()
+        alerts = await (await c.get("/api/alerts")).json()
+        page = await (await c.get("/")).text()
+    assert len(changes) == 1 and changes[0]["holder"]["name"] == "Nusra Front"
+    assert changes[0]["previous"]["name"] == "Syrian government forces"
+    assert {s["outlet"] for s in changes[0]["sources"]} == {"Dawn", "Wire copy"}  # the incident's sources
+    assert holders[0]["holder"]["id"] == "nusra-front" and holders[0]["since"] == "2015-04-25"
+    assert holders[0]["located"] is True
+    assert alerts[0]["rule"] == "everything" and alerts[0]["deliveries"][0]["notifier"] == "ops-slack"
+    assert "Jisr ash Shughur" in page and "2 sources" in page
+    store.close()

@@ -54,14 +54,19 @@ def _sources(values: Any) -> list[dict[str, Any]]:
     return out
 
 
-def change_view(row: ControlHistoryRow, event: EventRow | None) -> dict[str, Any]:
-    """One control-map transition with who, where, when, and the evidence and sources behind it."""
-    history, payload = row.payload or {}, (event.payload if event else None) or {}
+def change_view(row: ControlHistoryRow, event: EventRow | None, incident: dict[str, Any] | None = None) -> dict[str, Any]:
+    """One control-map transition with who, where, when, and the evidence and sources behind it.
+
+    The incident (every outlet's report of the same change, merged) gives the sources and evidence when
+    known; else the event that caused the entry; else what the history row kept.
+    """
+    history, payload, incident = row.payload or {}, (event.payload if event else None) or {}, incident or {}
     place = _place(history.get("place") or history.get("location") or payload.get("location"))
     place["name"] = place.get("name") or row.place_name or row.place_key
     event_actor = payload.get("actor") if (payload.get("actor") or {}).get("id") == row.holder_id else None
     sources = (
-        _sources(history.get("sources"))
+        _sources(incident.get("sources"))
+        or _sources(history.get("sources"))
         or _sources([payload.get("source")])
         or _sources([{"outlet": history.get("outlet"), "url": history.get("url")}])
     )
@@ -78,7 +83,9 @@ def change_view(row: ControlHistoryRow, event: EventRow | None) -> dict[str, Any
         "timing": history.get("timing") or payload.get("timing"),
         "certainty": history.get("certainty") or payload.get("certainty"),
         "confidence": history.get("confidence", payload.get("confidence")),
-        "evidence": list(payload.get("evidence") or history.get("evidence") or []),
+        "evidence": list(incident.get("evidence") or payload.get("evidence") or history.get("evidence") or []),
+        "contested": bool(incident.get("contested")),
+        "incident_id": history.get("incident_id") or incident.get("id"),
         "sources": sources,
         "event_id": row.event_id,
         "recorded_at": iso(row.recorded_at),
@@ -120,6 +127,7 @@ def alert_view(row: AlertRow, deliveries: Iterable[DeliveryRow]) -> dict[str, An
         "place_key": row.place_key,
         "summary": redact(row.summary),
         "status": row.status,
+        "update": row.revision or 0,  # 0 = first alert of a change, n = its n-th update
         "created_at": iso(row.created_at),
         "updated_at": iso(row.updated_at),
         "deliveries": [
@@ -170,7 +178,11 @@ def changes(store: Store, limit: int = 50, kinds: frozenset[str] | None = None) 
     if kinds is not None:
         rows = [row for row in rows if row.change in kinds][:limit]
     events = store.events_by_id(row.event_id for row in rows if row.event_id)
-    return [change_view(row, events.get(row.event_id or "")) for row in rows]
+    incidents = store.incidents_by_id((row.payload or {}).get("incident_id") for row in rows)
+    return [
+        change_view(row, events.get(row.event_id or ""), incidents.get((row.payload or {}).get("incident_id") or ""))
+        for row in rows
+    ]
 
 
 def control(store: Store, watched: WatchedPredicate | None = None) -> list[dict[str, Any]]:
