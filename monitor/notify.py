@@ -43,6 +43,8 @@ from monitor.storage import AlertRow, DeliveryRow, Store
 
 log = logging.getLogger("monitor.notify")
 
+# Messages say they come from Frontwatch; apprise keeps nothing on disk.
+ASSET = apprise.AppriseAsset(app_id="Frontwatch", app_desc="Frontwatch alerts", storage_mode="memory")
 APPRISE_FORMATS = {"markdown": NotifyFormat.MARKDOWN, "html": NotifyFormat.HTML, "text": NotifyFormat.TEXT}
 
 
@@ -66,7 +68,7 @@ def _now() -> datetime:
 
 async def send(url: str, message: Message, timeout: float = 60.0) -> str | None:
     """Send one message to one apprise URL; None when it went out, else why not (without the URL)."""
-    client = apprise.Apprise()
+    client = apprise.Apprise(asset=ASSET)
     if not client.add(url):
         return "not a valid apprise URL"
     try:

@@ -162,3 +162,21 @@ def test_decider_is_pure_and_keys_differ_per_rule():
     mark = AlertMark(revision=0, created_at=T0, sources=1, contested=False, certainty="reported")
     again = AlertDecider().decide(incident, matches, {a.key: mark for a in alerts}, T0 + timedelta(days=9))
     assert again == []  # no repeat_after on these matches
+
+
+def test_with_the_real_rulebook_from_yaml(store, tmp_path):
+    from monitor.rulefiles import RuleBook
+
+    (tmp_path / "desk.yaml").write_text(
+        "notifiers:\n  desk: json://127.0.0.1:9/hook\n"
+        "rules:\n  - name: any-takeover\n    groups: [{side: non_state}]\n    notify: [desk]\n"
+        "    group_wait: 45s\n    repeat_after: 12h\n",
+        encoding="utf-8",
+    )
+    clock = Clock()
+    pipeline = AlertingPipeline(store, RuleBook([str(tmp_path / "*.yaml")]), clock=clock)
+    state, (alert,) = pipeline.handle_event(report("Alpha"))
+    assert alert.rule == "any-takeover" and alert.notifiers == ["desk"]
+    assert alert.not_before == T0 + timedelta(seconds=45)
+    _, more = pipeline.handle_event(report("Beta"), state)
+    assert more == []
