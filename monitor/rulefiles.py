@@ -211,6 +211,14 @@ def _url_scheme(url: str) -> str:
     return match.group(1).lower() if match else ""
 
 
+def place_label(place: Place) -> str:
+    """How a resolved place reads in listings: "Jisr ash Shughur (Idlib, SY; GeoNames 169023)"."""
+    where = ", ".join(p for p in (place.admin1, place.country) if p)
+    ident = f"GeoNames {place.geonameid}" if place.geonameid is not None else ""
+    detail = "; ".join(p for p in (where, ident) if p)
+    return f"{place.name} ({detail})" if detail else place.name
+
+
 # ---------------------------------------------------------------------------------------------
 # Which files
 # ---------------------------------------------------------------------------------------------
@@ -568,7 +576,7 @@ class _Reader:
             if country is _BAD:
                 return _BAD
         if kind == "country":
-            return InCountry(country, label=f"country {country}")
+            return InCountry(country, label=f"{_countries()[0][country]} ({country})")
         value_node = entries[kind][1]
         if kind == "geonameid":
             return self.place_by_id(value_node)
@@ -602,9 +610,10 @@ class _Reader:
         if place is _BAD:
             return _BAD
         if place.geonameid is None and place.admin1:  # "Idlib province": the gazetteer's admin1 area
-            return InAdmin1(normalize_name(place.admin1), place.country, label=f"{place.admin1}, {place.country}")
+            label = f"{place.admin1} (admin1 of {place.country})"
+            return InAdmin1(normalize_name(place.admin1), place.country, label=label)
         names = frozenset(n for n in (normalize_name(name), normalize_name(place.name)) if n)
-        return AtPlace(place.geonameid, names, label=place.name)
+        return AtPlace(place.geonameid, names, label=place_label(place))
 
     def place_by_id(self, node: Node) -> PlaceSelector | Any:
         geonameid = self.whole(node, "geonameid", 1)
@@ -613,7 +622,7 @@ class _Reader:
         place = self.gazetteer.get(geonameid)
         if place is None:
             return self.problem(node, f"no place with GeoNames id {geonameid} in the gazetteer")
-        return AtPlace(geonameid, frozenset({normalize_name(place.name)}), label=place.name)
+        return AtPlace(geonameid, frozenset({normalize_name(place.name)}), label=place_label(place))
 
     def admin1(self, node: Node, country: str | None) -> PlaceSelector | Any:
         name = self.text(node, "admin1")
@@ -627,7 +636,8 @@ class _Reader:
             hint = did_you_mean(plausible(name, self.gazetteer.suggest(name, limit=3)))
             return self.problem(node, f"unknown admin1 '{name}'{where}{hint}")
         area = areas[0]
-        return InAdmin1(normalize_name(area.admin1), country, label=f"{area.admin1}, {area.country}")
+        where = country or "any country"
+        return InAdmin1(normalize_name(area.admin1), country, label=f"{area.admin1} (admin1 of {where})")
 
     def near(self, node: Node, entries: dict[str, tuple[Node, Node]], country: str | None) -> PlaceSelector | Any:
         if "radius_km" not in entries:
@@ -646,7 +656,8 @@ class _Reader:
             return _BAD
         if place.lat is None or place.lon is None:
             return self.problem(centre_node, f"place '{place.name}' has no coordinates")
-        return NearPlace(place.lat, place.lon, radius, place.geonameid, label=f"{radius:g} km around {place.name}")
+        label = f"{radius:g} km around {place_label(place)}"
+        return NearPlace(place.lat, place.lon, radius, place.geonameid, label=label)
 
     # -- who -------------------------------------------------------------------------------------
 
@@ -693,7 +704,7 @@ def actor_group(
         names=frozenset(n for n in names if n),
         coalitions=frozenset(_coalitions_of(catalogue, actor.id)),
         role=role,
-        label=actor.name,
+        label=f"{actor.name} ({actor.id}{' and its members' if members else ''})",
     )
 
 

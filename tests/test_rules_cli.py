@@ -168,3 +168,18 @@ def test_rules_test_since_window_and_bad_input(runner, stored, tmp_path):
     write(tmp_path, "rules/broken.yaml", "rules: [{name: b, min_confidence: high}]\n")
     broken = runner.invoke(app, ["rules", "test", "--config", str(stored)])
     assert broken.exit_code == 2 and "min_confidence must be a number from 0 to 1, not 'high'" in broken.stderr
+
+
+def test_list_shows_what_names_resolved_to(runner, tmp_path):
+    good = write(tmp_path, "good.yaml", GOOD)
+    result = runner.invoke(app, ["rules", "list", "--json", str(good)])
+    assert result.exit_code == 0, result.output
+    listed = {item["name"]: item for item in json.loads(result.stdout)}
+    assert listed["northwest-syria"]["locations"] == [
+        "Jisr ash Shughur (Idlib, SY; GeoNames 169023)", "60 km around Latakia (Latakia, SY; GeoNames 173576)",
+    ]
+    assert listed["northwest-syria"]["notify"] == ["hook", "slack (disabled)"]
+    assert listed["nusra"]["groups"] == ["Nusra Front (nusra-front) as any"]
+    assert "json://" not in result.stdout  # notifier URLs are secrets
+    text = runner.invoke(app, ["rules", "list", str(good)])
+    assert text.stdout.splitlines()[0] == f"northwest-syria  ({good}:5)"

@@ -1,6 +1,7 @@
 """``frontwatch rules check`` and ``frontwatch rules test``: the rule author's tools.
 
     frontwatch rules check [FILES...]           every problem as file:line:col: reason; exit 1; silent when good
+    frontwatch rules list [--json]              the rules as loaded, with what each name resolved to
     frontwatch rules test [--since 30d] [--json] what the stored events would have fired, without sending
 
 Without FILES both read the rule globs of the config (``--config``, default ``config/monitor.yaml``;
@@ -18,7 +19,7 @@ import typer
 from monitor.config import ConfigError, MonitorConfig, load_config
 from monitor.durations import parse_duration
 from monitor.rulefiles import read_rules
-from monitor.rules import Firing, RuleSet, replay, source_count
+from monitor.rules import Firing, Rule, RuleSet, replay, source_count
 
 DEFAULT_CONFIG = Path("config/monitor.yaml")
 
@@ -53,6 +54,40 @@ def check(files: list[str] = FilesArgument, config: Path = ConfigOption) -> None
     for problem in problems:
         typer.echo(str(problem))
     raise typer.Exit(1 if problems else 0)
+
+
+@app.command("list")
+def list_rules(
+    files: list[str] = FilesArgument,
+    config: Path = ConfigOption,
+    as_json: bool = typer.Option(False, "--json", help="A JSON list, for scripts."),
+) -> None:
+    """List the rules as loaded: what each place and group name resolved to, and the notifiers in use."""
+    ruleset, problems = read_rules(_rule_paths(files, config))
+    for problem in problems:
+        typer.echo(str(problem), err=True)
+    described = [_describe_rule(rule, ruleset) for rule in ruleset.rules]
+    if as_json:
+        typer.echo(json.dumps(described, indent=2, ensure_ascii=False))
+    else:
+        for item in described:
+            typer.echo(f"{item['name']}  ({item['origin']}){'' if item['enabled'] else '  [disabled]'}")
+            for key in ("locations", "groups"):
+                typer.echo(f"  {key}: " + ("; ".join(item[key]) or "any"))
+            typer.echo(f"  notify: {', '.join(item['notify']) or 'nobody'}")
+    raise typer.Exit(1 if problems else 0)
+
+
+def _describe_rule(rule: Rule, ruleset: RuleSet) -> dict:
+    """A rule as its author can check it; notifier names only (their URLs are secrets)."""
+    return {
+        "name": rule.name,
+        "origin": rule.origin,
+        "enabled": rule.enabled,
+        "locations": [where.label for where in rule.locations],
+        "groups": [f"{who.label} as {who.role or rule.role}" for who in rule.groups],
+        "notify": [f"{n} (disabled)" if n in ruleset.disabled_notifiers else n for n in rule.notify],
+    }
 
 
 @app.command("test")
