@@ -52,7 +52,7 @@ APPRISE_FORMATS = {"markdown": NotifyFormat.MARKDOWN, "html": NotifyFormat.HTML,
 class RetryPolicy:
     """Exponential backoff: ``first_delay``, then ×``factor`` per attempt, at most ``max_delay``."""
 
-    max_attempts: int = 8
+    max_attempts: int = 12  # with the defaults: retried for about four hours
     first_delay: float = 15.0  # seconds
     factor: float = 2.0
     max_delay: float = 3600.0
@@ -150,27 +150,33 @@ class Dispatcher:
     # -- one delivery ---------------------------------------------------------------------------
 
     async def _deliver(self, claim: DeliveryRow, urls: Mapping[str, str]) -> None:
-        name = claim.notifier
-        error, rendered = None, None
-        row = await asyncio.to_thread(self.store.get_alert, claim.alert_key)
-        url = urls.get(name)
-        if row is None:
-            error = "the alert is missing"
-        elif not url:
-            error = f"notifier {name!r} is not configured"
-        else:
-            incident, contrary = await asyncio.to_thread(self._current_incident, row)
-            alert = Alert.model_validate(row.payload["alert"])
-            message = render(
-                incident,
-                body_format_for(url),
-                rule=alert.rule,
-                key=alert.key,
-                is_update=alert.is_update,
-                contrary=contrary,
-            )
-            error = await send(url, message, self.send_timeout)
-            rendered = snapshot(incident)
+        name, rendered = claim.notifier, None
+        if claim.attempts > self.retry.max_attempts:  # claimed again and again: workers died mid-send
+            await self._settle(claim, "gave up: the worker died during every attempt", None)
+            return
+        try:
+            row = await asyncio.to_thread(self.store.get_alert, claim.alert_key)
+            url = urls.get(name)
+            if row is None:
+                error = "the alert is missing"
+            elif not url:
+                error = f"notifier {name!r} is not configured"
+            else:
+                incident, contrary = await asyncio.to_thread(self._current_incident, row)
+                alert = Alert.model_validate(row.payload["alert"])
+                message = render(
+                    incident,
+                    body_format_for(url),
+                    rule=alert.rule,
+                    key=alert.key,
+                    is_update=alert.is_update,
+                    contrary=contrary,
+                )
+                error = await send(url, message, self.send_timeout)
+                rendered = snapshot(incident)
+        except Exception as exc:  # a broken record must not stall the others; it is retried, then failed
+            log.exception("alert %s → %s: could not be prepared", claim.alert_key, name)
+            error = f"could not be prepared ({type(exc).__name__})"
         await self._settle(claim, error, rendered)
 
     def _current_incident(self, row: AlertRow) -> tuple[Incident, list[Source]]:

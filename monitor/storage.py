@@ -492,6 +492,20 @@ class Store:
 
         Alerts whose key is known already are skipped; returns the keys recorded now.
         """
+        alerts = list(alerts)
+        try:
+            return self._record_decision(place_key, state, history, incident, alerts)
+        except IntegrityError:  # a concurrent writer recorded one of the alerts first: once more, skipping it
+            return self._record_decision(place_key, state, history, incident, alerts)
+
+    def _record_decision(
+        self,
+        place_key: str,
+        state: dict[str, Any],
+        history: dict[str, Any] | None,
+        incident: dict[str, Any] | None,
+        alerts: list[tuple[AlertRow, Iterable[str], datetime]],
+    ) -> list[str]:
         recorded: list[str] = []
         with self.session() as s:
             row = s.get(ControlRow, place_key)
@@ -616,3 +630,20 @@ class Store:
                 s.add(alert)
             s.commit()
             return True
+
+    def requeue_failed(self, alert_keys: Iterable[str] | None, now: datetime) -> int:
+        """Give failed deliveries (of these alerts, or all) a fresh set of attempts from now; returns how many."""
+        now = naive_utc(now)
+        condition = DeliveryRow.status == "failed"
+        keys = None if alert_keys is None else set(alert_keys)
+        if keys is not None:
+            condition = condition & DeliveryRow.alert_key.in_(keys)
+        with self.session() as s:
+            touched = set(s.exec(select(DeliveryRow.alert_key).where(condition)))
+            result = s.execute(
+                update(DeliveryRow).where(condition).values(status="pending", attempts=0, next_attempt_at=now, updated_at=now)
+            )
+            if touched:
+                s.execute(update(AlertRow).where(AlertRow.key.in_(touched)).values(status="pending", updated_at=now))
+            s.commit()
+            return result.rowcount

@@ -369,3 +369,23 @@ async def test_slack_payload_through_apprise_is_inert_and_lists_the_sources(db, 
     assert not re.search(r"[@!](here|channel|everyone)", mrkdwn)
     quoted = [line for line in mrkdwn.splitlines() if line.startswith("&gt;") or line.startswith(">")]
     assert quoted and not re.search(r"[*_~`]", "".join(quoted))
+
+
+async def test_failed_delivery_requeued_arrives_once(db, smtp):
+    notifiers = {"desk-mail": smtp.url()}
+    clock = Clock()
+    store = Store(db)
+    _, (alert,) = AlertingPipeline(store, rules(notifiers), clock=clock).handle_event(report("Alpha"))
+    dispatcher = Dispatcher(store, notifiers, clock, retry=RetryPolicy(first_delay=1, max_attempts=2))
+    for _ in range(4):
+        await dispatcher.deliver_due()
+        clock.advance(10)
+    assert store.get_alert(alert.key).status == "failed"
+    smtp.start()
+    assert await dispatcher.deliver_due() == 0  # failed stays failed...
+    assert store.requeue_failed([alert.key], clock()) == 1  # ...until someone requeues it
+    assert store.get_alert(alert.key).status == "pending"
+    assert await dispatcher.deliver_due() == 1
+    clock.advance(3600)
+    assert await dispatcher.deliver_due() == 0
+    assert len(smtp.messages) == 1 and store.get_alert(alert.key).status == "sent"

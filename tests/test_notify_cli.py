@@ -102,3 +102,21 @@ def test_alert_test_sends_a_sample_through_the_named_notifier(tmp_path, smtp):
     result = runner.invoke(app, ["alert", "test", "dead", "--config", config])
     assert result.exit_code == 1 and "dead:" in result.output
     assert len(smtp.messages) == 1
+
+
+def test_alert_retry_requeues_failed_deliveries(tmp_path):
+    config = write_config(tmp_path, {})
+    store = Store(f"sqlite:///{tmp_path / 'fw.db'}")
+    clock = Clock()
+    notifiers = {"desk-hook": "json://127.0.0.1:9/x"}
+    rules = RuleSet(rules=(Rule(name="r", notify=("desk-hook",), max_age=None, group_wait=timedelta(0)),), notifiers=notifiers)
+    _, (alert,) = AlertingPipeline(store, rules, clock=clock).handle_event(report("Alpha"))
+    (claim,) = store.claim_due_deliveries(clock(), lease_seconds=60, worker="t")
+    store.finish_delivery(claim, clock(), error="refused")
+    assert runner.invoke(app, ["alert", "retry", "--config", config]).exit_code == 2
+    result = runner.invoke(app, ["alert", "retry", alert.key, "--config", config])
+    assert result.exit_code == 0 and result.output.strip() == "requeued 1 failed delivery"
+    (delivery,) = store.deliveries(alert.key)
+    assert (delivery.status, delivery.attempts) == ("pending", 0)
+    result = runner.invoke(app, ["alert", "retry", "--failed", "--config", config])
+    assert result.output.strip() == "requeued 0 failed deliveries"

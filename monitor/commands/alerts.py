@@ -2,6 +2,7 @@
 
     frontwatch alerts [--status pending|sent|failed] [--limit N] [--json]
     frontwatch alert test NOTIFIER          send a sample alert through one notifier of the rule files
+    frontwatch alert retry KEY... | --failed   give failed deliveries a fresh set of attempts
 
 Without ``--config`` both read ``config/monitor.yaml`` when it exists, else the defaults
 (``DATABASE_URL``, ``rules/*.yaml``). Exit codes: 0 fine, 1 the sample alert could not be sent,
@@ -157,3 +158,23 @@ def test(
         typer.echo(f"frontwatch: {notifier}: {error}", err=True)
         raise typer.Exit(1)
     typer.echo(f"sent a sample alert to {notifier}")
+
+
+@alert_app.command("retry")
+def retry(
+    keys: list[str] = typer.Argument(None, help="Alert keys (as `frontwatch alerts` shows them).", show_default=False),
+    all_failed: bool = typer.Option(False, "--failed", help="Every failed delivery."),
+    config: Path = ConfigOption,
+) -> None:
+    """Send failed deliveries again (after fixing a notifier, or after a long outage)."""
+    from monitor.storage import Store
+
+    if bool(keys) == all_failed:
+        typer.echo("frontwatch: name alert keys or give --failed (not both)", err=True)
+        raise typer.Exit(2)
+    store = Store(_settings(config).database)
+    try:
+        count = store.requeue_failed(None if all_failed else keys, datetime.now(UTC))
+    finally:
+        store.close()
+    typer.echo(f"requeued {count} failed deliver{'y' if count == 1 else 'ies'}")
