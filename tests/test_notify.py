@@ -389,3 +389,19 @@ async def test_failed_delivery_requeued_arrives_once(db, smtp):
     clock.advance(3600)
     assert await dispatcher.deliver_due() == 0
     assert len(smtp.messages) == 1 and store.get_alert(alert.key).status == "sent"
+
+
+async def test_delivery_whose_workers_keep_dying_ends_failed_without_another_send(db, smtp):
+    smtp.start()
+    notifiers = {"desk-mail": smtp.url()}
+    clock = Clock()
+    store = Store(db)
+    _, (alert,) = AlertingPipeline(store, rules(notifiers), clock=clock).handle_event(report("Alpha"))
+    policy = RetryPolicy(max_attempts=3)
+    for _ in range(policy.max_attempts):  # each worker claims it, then dies
+        assert len(store.claim_due_deliveries(clock(), lease_seconds=300, worker="doomed")) == 1
+        clock.advance(301)
+    assert await Dispatcher(store, notifiers, clock, retry=policy).deliver_due() == 1
+    (delivery,) = store.deliveries(alert.key)
+    assert delivery.status == "failed" and "died" in delivery.last_error
+    assert smtp.messages == []
