@@ -258,8 +258,14 @@ def _position(node: Node) -> tuple[int, int]:
 
 
 def _value(node: Node) -> Any:
-    """The Python value of a node, typed as YAML types it (a fresh constructor: they cache what they build)."""
-    return yaml.constructor.SafeConstructor().construct_object(node, deep=True)
+    """The Python value of a node, typed as YAML types it (a fresh constructor: they cache what they build).
+
+    A tag the safe loader does not know (``!foo bar``) gives the text as written.
+    """
+    try:
+        return yaml.constructor.SafeConstructor().construct_object(node, deep=True)
+    except yaml.constructor.ConstructorError:
+        return node.value if isinstance(node, ScalarNode) else None
 
 
 def _is_null(node: Node) -> bool:
@@ -422,7 +428,9 @@ class _Reader:
             mark = exc.problem_mark or exc.context_mark
             line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
             problem = exc.problem or exc.context or "unreadable"
-            if exc.context and exc.context_mark and exc.problem_mark and exc.context_mark.line != mark.line:
+            if exc.context and problem.startswith("but "):  # "expected a single document ..., but found another"
+                problem = f"{exc.context}, {problem}"
+            elif exc.context and exc.context_mark and exc.problem_mark and exc.context_mark.line != mark.line:
                 start = exc.context_mark
                 problem += f" ({exc.context} started at {start.line + 1}:{start.column + 1})"
             self.problems.append(Problem(self.file, line, col, f"invalid YAML: {problem}"))

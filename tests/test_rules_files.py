@@ -356,3 +356,30 @@ def test_sections_left_empty_are_fine(tmp_path):
         """)
     assert problems(path) == []
     assert load_rules([str(path)], env={}).rules == ()
+
+
+def test_odd_yaml_is_reported_not_crashed_on(tmp_path):
+    two = write(tmp_path, "two.yaml", "rules: []\n---\nrules: []\n")
+    assert problems(two) == [
+        "two.yaml:2:1: invalid YAML: expected a single document in the stream, but found another document"
+    ]
+    tags = write(tmp_path, "tags.yaml", """
+        rules:
+          - name: !custom a
+            max_age: !!python/object:os.system x
+            locations: &places [Jisr al-Shughour]
+          - name: b
+            locations: *places
+        - top
+        """)
+    assert problems(tags) == [
+        "tags.yaml:7:1: invalid YAML: expected <block end>, but found '-' (while parsing a block mapping started at 1:1)"
+    ]
+    tags.write_text(tags.read_text().replace("- top\n", ""))
+    assert problems(tags) == [
+        "tags.yaml:3:14: max_age: invalid duration 'x': use a number with s, m, h, d or w (e.g. 90s, 12h, 3d)"
+    ]
+    tags.write_text(tags.read_text().replace("!!python/object:os.system x", "1d"))
+    assert [r.name for r in load_rules([str(tags)], env={}).rules] == ["a", "b"]  # anchors and aliases work
+    listing = write(tmp_path, "list.yaml", "- name: a\n")
+    assert problems(listing) == ["list.yaml:1:1: a rule file must be a mapping, not a list"]
