@@ -405,3 +405,27 @@ async def test_delivery_whose_workers_keep_dying_ends_failed_without_another_sen
     (delivery,) = store.deliveries(alert.key)
     assert delivery.status == "failed" and "died" in delivery.last_error
     assert smtp.messages == []
+
+
+async def test_update_after_repeat_after_only_for_news_beyond_what_was_sent(db, webhook):
+    port, received = webhook
+    notifiers = {"desk-hook": f"json://127.0.0.1:{port}/hook"}
+    rule = Rule(name="north-march", notify=("desk-hook",), group_wait=timedelta(seconds=30), repeat_after=timedelta(hours=12), max_age=None)
+    clock = Clock()
+    store = Store(db)
+    pipeline = AlertingPipeline(store, RuleSet(rules=(rule,), notifiers=notifiers), clock=clock)
+    dispatcher = Dispatcher(store, notifiers, clock)
+    state, _ = pipeline.handle_event(report("Alpha"))
+    for outlet in ("Beta", "Gamma"):
+        clock.advance(5)
+        state, _ = pipeline.handle_event(report(outlet), state)
+    clock.advance(30)
+    assert await dispatcher.deliver_due() == 1  # the first alert, with all three sources
+    clock.advance(13 * 3600)
+    state, none = pipeline.handle_event(report("Gamma", article="2", evidence="Gamma again"), state)
+    assert none == []  # nothing beyond what the recipients already read
+    state, (update,) = pipeline.handle_event(report("Delta"), state)
+    assert update.is_update
+    assert await dispatcher.deliver_due() == 1
+    assert [payload["title"].startswith("Update: ") for _, payload in received] == [False, True]
+    assert "4 sources" in received[1][1]["message"] and "https://delta.example/karvelo" in received[1][1]["message"]
