@@ -91,3 +91,15 @@ def test_durations():
     for bad in ("3 days", "", "-5m", "h"):
         with pytest.raises(ValueError):
             parse_duration(bad)
+
+
+def test_run_refuses_broken_rules_with_file_line_col(tmp_path):
+    rules = tmp_path / "bad.yaml"
+    rules.write_text("rules:\n  - name: x\n    max_age: soon\n")
+    config = write(tmp_path, f"rules: ['{rules}']\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "monitor", "run", "--config", str(config)], capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 2, result.stderr
+    assert f"{rules}:3:14:" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -48,7 +48,14 @@ def run(
     """Run the monitor: poll feeds, extract events, keep the control map, send alerts. Ctrl-C stops it."""
     settings = load_or_exit(config)
     setup_logging(verbose, json_logs)
+    from monitor.rulefiles import RuleFileError, load_rules
     from monitor.worker import run_worker
+
+    try:  # refuse to start on broken rules: every problem as file:line:col: reason
+        load_rules(settings.rules)
+    except RuleFileError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from None
 
     raise typer.Exit(run_worker(settings))
 
