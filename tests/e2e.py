@@ -202,7 +202,7 @@ class Monitor:
     def output(self) -> str:
         return self.log_path.read_text()
 
-    def broker_port(self, timeout: float = 30) -> int:
+    def broker_port(self, timeout: float = 120) -> int:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             match = re.search(r"embedded broker on kafka://127\.0\.0\.1:(\d+)", self.output())
