@@ -9,6 +9,7 @@ import typer
 
 from monitor.commands import alerts as alerts_cmd
 from monitor.commands import db as db_cmd
+from monitor.commands import extract as extract_cmd
 from monitor.commands import rules as rules_cmd
 from monitor.commands import run as run_cmd
 
@@ -26,6 +27,7 @@ app.add_typer(db_cmd.app, name="db")
 app.add_typer(rules_cmd.app, name="rules")
 app.command("alerts")(alerts_cmd.alerts)
 app.add_typer(alerts_cmd.alert_app, name="alert")
+app.command("extract")(extract_cmd.extract)
 
 
 def main() -> None:

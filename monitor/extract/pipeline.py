@@ -22,9 +22,9 @@ from threading import Lock
 
 from monitor.extract import certainty, dates, roles
 from monitor.extract.actors import ActorCatalogue, ActorMention
-from monitor.extract.countries import country_name
+from monitor.extract.countries import country_name, country_names
 from monitor.extract.gazetteer import Entry, Gazetteer
-from monitor.extract.normalize import FoldedText, fold
+from monitor.extract.normalize import FoldedText, fold, strip_accents
 from monitor.extract.places import PlaceMention, country_context, find_places, resolve
 from monitor.extract.text import Sentence, find_dateline, split_sentences, story_end
 from monitor.records import ActorRef, Event, Place, Source
@@ -133,11 +133,10 @@ class _Article:
         self.named_counts: Counter[str] = Counter()
         for a in actors:
             if a.actor_ids and not a.generic_state:
-                aid = self.cat.choose(a.actor_ids, self._top_country())
+                aid = self.cat.choose(a.actor_ids, self._top_country(), a.key)
                 self.named_counts[aid] += 1
         self.state_mentioned = any(a.generic_state for a in actors) or bool(_STATE_WORDS.search(body)) or any(
-            (self.cat.actor(self.cat.choose(a.actor_ids, None)) or None) is not None
-            and self.cat.actor(self.cat.choose(a.actor_ids, None)).side == "state" for a in actors if a.actor_ids)
+            self.cat.get(self.cat.choose(a.actor_ids, None, a.key)).side == "state" for a in actors if a.actor_ids)
         self.last_current_actor: ActorRef | None = None
 
     def _top_country(self) -> str | None:
@@ -149,10 +148,6 @@ class _Article:
         denials: list[tuple[Sentence, list[PlaceMention]]] = []
         for s in self.sentences:
             s_places = [p for p in self.places if s.start <= p.start < s.end]
-            if not s_places:
-                if certainty.is_denial(s.text):
-                    denials.append((s, []))
-                continue
             if certainty.is_denial(s.text):
                 denials.append((s, s_places))
             if not _TRIGGER_ANY.search(s.text):
@@ -176,7 +171,9 @@ class _Article:
 
     # ------------------------------------------------------------------------------------------
     def _resolve(self, c: roles.Claim, s_actors: list[ActorMention]) -> _Resolved | None:
-        entry, sure = resolve(c.place, self.ex.gazetteer, self.ctx)
+        entry, sure = resolve(c.place, self.ex.gazetteer, self.ctx, self.body)
+        if entry is None:
+            return None
         country = entry.country
         actor, quality, assoc = self._taker(c, country, s_actors)
         previous = self._holder(c.previous, c.previous_generic, country, exclude=actor)
@@ -202,8 +199,7 @@ class _Article:
             known = self.cat.resolve(c.actor_unknown, country)
             if known:
                 return known, 1.0, []
-            slug = re.sub(r"[^a-z0-9]+", "-", fold(c.actor_unknown)).strip("-")
-            return ActorRef(id=f"unknown:{slug}", name=c.actor_unknown, side="non_state"), 0.95, []
+            return unknown_actor(c.actor_unknown), 0.95, []
         if c.actor_generic == "state":
             return self._state(country), 0.9, []
         if c.actor_generic == "non_state":
@@ -225,7 +221,7 @@ class _Article:
     def _ref(self, m: ActorMention, country: str) -> ActorRef | None:
         if m.generic_state:
             return self._state(country)
-        return self.cat.get(self.cat.choose(m.actor_ids, country))
+        return self.cat.get(self.cat.choose(m.actor_ids, country, m.key))
 
     def _state(self, country: str | None) -> ActorRef | None:
         ref = self.cat.state_forces(country)
@@ -238,14 +234,14 @@ class _Article:
     def _coref_non_state(self, c: roles.Claim, country: str, s_actors: list[ActorMention]
                          ) -> tuple[ActorRef | None, list[str]]:
         """A generic "the militants" / "the groups": the armed group(s) this sentence or article names."""
-        prev_ids = {self.cat.choose(a.actor_ids, country) for a in c.previous if a.actor_ids}
+        prev_ids = {self.cat.choose(a.actor_ids, country, a.key) for a in c.previous if a.actor_ids}
         named = []
         for a in s_actors:
             if re.search(r"\b(?:not|except|excluding|without|against|rivals?)\s+(?:\w+[\s-]+){0,3}$",
                          self.body[max(0, a.start - 40):a.start], re.I):
                 continue  # "but not the self-styled Islamic State, their rival"
             if a.actor_ids and not a.generic_state:
-                aid = self.cat.choose(a.actor_ids, country)
+                aid = self.cat.choose(a.actor_ids, country, a.key)
                 actor = self.cat.actor(aid)
                 if actor and actor.side == "non_state" and aid not in prev_ids and aid not in named:
                     named.append(aid)
@@ -257,10 +253,33 @@ class _Article:
                         return self.cat.get(coalition), [self.cat.get(n).name for n in named if n != coalition]
             ref = self.cat.get(named[0])
             return ref, [self.cat.get(n).name for n in named[1:]]
+        if c.generic_head:
+            by_head = self._named_by_head(c.generic_head, c.sentence.end, country)
+            if by_head is not None:
+                return by_head, []
         if self.last_current_actor is not None:
             return self.last_current_actor, []
         ref = self._most_named_non_state(country)
         return ref, []
+
+    def _named_by_head(self, head: str, until: int, country: str) -> ActorRef | None:
+        """The last "<Name> <head>" phrase before ``until`` ("Al Hayash tribesmen" for "tribesmen")."""
+        from monitor.extract.places import COMMON_WORDS
+
+        stem = re.escape(head.rstrip("s")) + r"s?"
+        found = None
+        for m in re.finditer(r"\b((?:(?:[Aa]l|[Ee]l)[\s-])?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2})\s+" + stem + r"\b",
+                             self.body[:until]):
+            words = [fold(w) for w in m.group(1).split()]
+            if all(w in COMMON_WORDS or not w for w in words) or fold(m.group(1)) in country_names():
+                continue
+            found = m
+        if found is None:
+            return None
+        for a in self.actors:
+            if a.start < found.end() and found.start() < a.end and a.actor_ids:
+                return self._ref(a, country)
+        return unknown_actor(f"{found.group(1)} {head}")
 
     def _most_named_non_state(self, country: str) -> ActorRef | None:
         for aid, _n in self.named_counts.most_common():
@@ -349,8 +368,9 @@ class _Article:
         for s, ps in denials:
             keys = set()
             for p in ps:
-                entry, _ = resolve(p, self.ex.gazetteer, self.ctx)
-                keys.add(_place_key(entry))
+                entry, _ = resolve(p, self.ex.gazetteer, self.ctx, self.body)
+                if entry is not None:
+                    keys.add(_place_key(entry))
             for key, cl in clusters:
                 if cl.timing != "current":
                     continue
@@ -417,8 +437,18 @@ class _Article:
         return None
 
 
+def unknown_actor(surface: str) -> ActorRef:
+    """A named group the catalogue does not know: kept with its surface name ("unknown:<slug>")."""
+    slug = re.sub(r"[^a-z0-9]+", "-", strip_accents(surface).lower()).strip("-")
+    return ActorRef(id=f"unknown:{slug}", name=surface, side="non_state")
+
+
 def _place_key(e: Entry) -> str:
-    return f"geonames:{e.geonameid}" if e.geonameid is not None else f"admin1:{e.country}:{e.admin1_code}"
+    if e.geonameid is not None:
+        return f"geonames:{e.geonameid}"
+    if e.kind == "admin1":
+        return f"admin1:{e.country}:{e.admin1_code}"
+    return f"name:{e.country}:{fold(e.name)}"
 
 
 def _subtype(actor: ActorRef | None, previous: ActorRef | None, kinds: set[str], peaceful: bool, country: str,

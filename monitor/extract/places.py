@@ -45,6 +45,8 @@ doctor mayor governor king queen prince sheikh imam bishop lord lady sir chief e
 ahmad ahmed mohammed muhammad mohamed ali hassan hussein omar umar abu abdullah bashar hafez assad
 """.split())
 
+_PLACE_MODIFIERS = frozenset(fold(w) for w in "eastern western northern southern central greater old new upper lower "
+                              "north south east west the in at of".split())
 _ADMIN_AFTER = re.compile(r"^\s*(?:province|governorate|region|state|oblast|prefecture|department|county)\b", re.I)
 _ADMIN_BEFORE = re.compile(r"\b(?:province|governorate|region|state|oblast|prefecture|department)\s+of\s+(?:the\s+)?$", re.I)
 _CITY_BEFORE = re.compile(r"\b(?:city|town|village|hamlet|settlement|locality|district|area|suburb|municipality|"
@@ -127,14 +129,12 @@ def _mention(folded: FoldedText, first: int, last: int, key: str, entries: list[
         return None
     # part of a longer capitalised name (a person, an organisation): "Ahmad Mansour", "Idlib Military Council"
     after = text[end:end + 40]
-    nxt = re.match(r"\s+([A-Z][\w'’-]*)", after)
-    if nxt and not _CAP_SUFFIXES.match(after) and fold(nxt.group(1)) not in COMMON_WORDS - {"army", "front", "forces",
-                                                                                            "council", "group"}:
+    nxt = re.match(r"[ \t]+([A-Z][\w'’-]*)", after)
+    if nxt and not _CAP_SUFFIXES.match(after):
         return None
     before = text[max(0, start - 80):start]
-    prv = re.search(r"([A-Z][\w'’-]*)\s+$", before)
-    if prv and fold(prv.group(1)) not in COMMON_WORDS and not re.search(r"[.!?:\"“”]\s*[A-Z][\w'’-]*\s+$", before) \
-            and not _sentence_start(before, prv.start()):
+    prv = re.search(r"([A-Z][\w'’-]*)[ \t]+$", before)
+    if prv and fold(prv.group(1)) not in _PLACE_MODIFIERS and not _sentence_start(before, prv.start()):
         return None
     clause_before = _CLAUSE_BREAK.split(text[max(0, start - 120):start])[-1]
     landmark = bool(_LANDMARK_BEFORE.search(clause_before))
@@ -180,16 +180,53 @@ def text_is_capitalised(folded: FoldedText, i: int) -> bool:
     return folded.text[t.start:t.start + 1].isupper()
 
 
-def resolve(mention: PlaceMention, gazetteer: Gazetteer, countries: dict[str, float]) -> tuple[Entry, float]:
-    """The mention's best candidate and how sure the choice is (0..1)."""
-    ranked = gazetteer.rank(mention.candidates, prefer_admin1=mention.wants_admin1, countries=countries)
-    best = ranked[0]
-    if mention.wants_city:
-        cities = [e for e in ranked if e.kind != ADMIN1]
-        best = cities[0] if cities else best
-    sure = 1.0
-    if countries and countries.get(best.country, 0) <= 0:
-        sure = 0.6
-    elif not countries and len({e.country for e in ranked}) > 1:
-        sure = 0.7
-    return best, sure
+UNRESOLVED = "unresolved"
+_PAREN_AFTER = re.compile(
+    r"^(?:\s*(?:,|and|areas?|villages?|towns?|localit(?:y|ies)|district|region|front(?:line)?|checkpoints?|"
+    r"strategic\s+positions?|positions?|[A-Z][\w'’-]+|al|el|ash|az|as|ad|ath|ya|de)\s*){0,8}?\s*\(([^()]{2,80})\)")
+
+
+def resolve(mention: PlaceMention, gazetteer: Gazetteer, countries: dict[str, float], text: str = ""
+            ) -> tuple[Entry, float]:
+    """The mention's best candidate and how sure the choice is (0..1).
+
+    A name the gazetteer does not know, or knows only far outside the article's countries, becomes an
+    unresolved place (no GeoNames id) in the article's main country, located at the area named in a
+    following parenthesis when there is one ("Al Hummah (As Sawadiyah, Al Bayda)").
+    """
+    top = max(countries, key=countries.get) if countries else None
+    area = _paren_area(mention, gazetteer, countries, text) if text else None
+    if mention.candidates:
+        ranked = gazetteer.rank(mention.candidates, prefer_admin1=mention.wants_admin1, countries=countries)
+        best = ranked[0]
+        if mention.wants_city:
+            cities = [e for e in ranked if e.kind != ADMIN1]
+            best = cities[0] if cities else best
+        in_context = countries.get(best.country, 0) > 0
+        if in_context or not countries:
+            return best, (1.0 if countries or len({e.country for e in ranked}) == 1 else 0.7)
+        if best.population >= 500_000 and area is None:
+            return best, 0.6
+    country = area.country if area else top
+    if country is None:
+        return (gazetteer.rank(mention.candidates)[0], 0.5) if mention.candidates else (None, 0.0)  # type: ignore
+    name = mention.surface
+    return Entry(0, None, name, country, area.admin1_code if area else "", area.admin1 if area else None,
+                 area.lat if area else None, area.lon if area else None, 0, UNRESOLVED), (0.7 if area else 0.55)
+
+
+def _paren_area(mention: PlaceMention, gazetteer: Gazetteer, countries: dict[str, float], text: str) -> Entry | None:
+    m = _PAREN_AFTER.match(text[mention.end:mention.end + 160])
+    if not m:
+        return None
+    for part in m.group(1).split(","):
+        part = part.strip()
+        if not part or not part[:1].isupper():
+            continue
+        entries = gazetteer.entries(fold(part))
+        if not entries:
+            continue
+        best = gazetteer.rank(entries, countries=countries)[0]
+        if not countries or countries.get(best.country, 0) > 0:
+            return best
+    return None

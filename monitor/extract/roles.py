@@ -58,7 +58,7 @@ REGAIN = re.compile(
     re.I,
 )
 DRIVE = re.compile(
-    r"\b(?:drove|drive|drives|driving|driven|push(?:ed|es|ing)?|forc(?:ed|es|ing)|expell?(?:ed|s|ing)?|"
+    r"\b(?:drove|drive|drives|driving|driven|push(?:ed|es|ing)?|forc(?:ed|ing)|expell?(?:ed|s|ing)?|"
     r"oust(?:ed|s|ing)?|kick(?:ed|s|ing)?|rout(?:ed|s|ing)?|chas(?:ed|es|ing)|flush(?:ed|es|ing)?|evict(?:ed|s|ing)?|"
     r"dislodg(?:ed|es|ing)|clear(?:ed|s|ing)?)\s+(?P<obj>(?:[\w'’-]+\s+){1,7}?)(?:out\s+of|from)\s+",
     re.I,
@@ -100,7 +100,8 @@ PEACEFUL = re.compile(r"\b(?:without\s+(?:a\s+)?(?:fight|resistance|a\s+shot|blo
                       r"handed\s+over|surrendered|hand-?over|reconciliation\s+(?:deal|agreement))\b", re.I)
 _GENERIC_NON_STATE = re.compile(
     r"\b(?:rebels?|militants?|insurgents?|jihadists?|islamists?|fighters|gunmen|extremists|terrorists|opposition|"
-    r"groups?|alliance|coalition|separatists?|militias?|militiamen|guerrillas?|mujahideen|factions?|bandits)\b",
+    r"groups?|alliance|coalition|separatists?|militias?|militiamen|guerrillas?|mujahideen|factions?|bandits|"
+    r"tribesmen|tribal\s+fighters|clansmen|vigilantes|gangs?|gang\s+members|assailants)\b",
     re.I,
 )
 _ACTOR_HEAD_WORDS = r"Brigades?|Battalions?|Front|Movement|Army|Forces|Militia|Group|Alliance|Council|Corps|Legion|" \
@@ -145,6 +146,7 @@ class Claim:
     trigger: tuple[int, int]  # absolute span of the trigger phrase
     actors: list[ActorMention] = field(default_factory=list)  # principal first, then coordinated ones
     actor_generic: str | None = None  # "state" | "non_state" when only a generic noun names the taker
+    generic_head: str | None = None  # that noun ("tribesmen", "militants"), for coreference
     actor_unknown: str | None = None  # surface name of a group not in the catalogue
     previous: list[ActorMention] = field(default_factory=list)
     previous_generic: str | None = None
@@ -158,8 +160,6 @@ def find_claims(sentence: Sentence, places: list[PlaceMention], actors: list[Act
     """Every claim of a change in one sentence (places and actors are those inside it)."""
     text, base = sentence.text, sentence.start
     rel_places = [p for p in places if not p.landmark]
-    if not rel_places:
-        return []
     used: list[tuple[int, int]] = []
     claims: list[Claim] = []
 
@@ -173,7 +173,7 @@ def find_claims(sentence: Sentence, places: list[PlaceMention], actors: list[Act
             if not free(m.span()):
                 continue
             weak = m.group("weak") is not None
-            targets = _objects(text, base, m.end(), rel_places, strict=weak)
+            targets = _objects(text, base, m.end(), rel_places, strict=weak, actors=actors)
             if not targets:
                 continue
             used.append(m.span())
@@ -186,9 +186,10 @@ def find_claims(sentence: Sentence, places: list[PlaceMention], actors: list[Act
                 claims.append(c)
 
     for m in DRIVE.finditer(text):
-        if not free(m.span()) or m.group("obj").strip().lower().endswith("back"):
+        obj = m.group("obj").strip().lower()
+        if not free(m.span()) or obj.endswith("back") or obj.startswith("to "):
             continue
-        targets = _objects(text, base, m.end(), rel_places, strict=True)
+        targets = _objects(text, base, m.end(), rel_places, strict=True, actors=actors)
         obj_span = (base + m.start("obj"), base + m.end("obj"))
         prev = [a for a in actors if obj_span[0] <= a.start < obj_span[1]]
         generic_prev = _generic_in(text[m.start("obj"):m.end("obj")])
@@ -253,7 +254,7 @@ def find_claims(sentence: Sentence, places: list[PlaceMention], actors: list[Act
     for m in WITHDRAW.finditer(text):
         if not free(m.span()):
             continue
-        targets = _objects(text, base, m.end(), rel_places, strict=True)
+        targets = _objects(text, base, m.end(), rel_places, strict=True, actors=actors)
         if not targets:
             continue
         used.append(m.span())
@@ -274,7 +275,7 @@ def find_claims(sentence: Sentence, places: list[PlaceMention], actors: list[Act
     for m in HANDOVER.finditer(text):
         if not free(m.span()):
             continue
-        targets = _objects(text, base, m.end(), rel_places, strict=True)
+        targets = _objects(text, base, m.end(), rel_places, strict=True, actors=actors)
         if not targets:
             continue
         used.append(m.span())
@@ -293,7 +294,7 @@ def find_claims(sentence: Sentence, places: list[PlaceMention], actors: list[Act
     for m in NOMINAL.finditer(text):
         if not free(m.span()):
             continue
-        targets = _objects(text, base, m.end(), rel_places, strict=True)
+        targets = _objects(text, base, m.end(), rel_places, strict=True, actors=actors)
         if not targets:
             continue
         used.append(m.span())
@@ -312,20 +313,43 @@ def find_claims(sentence: Sentence, places: list[PlaceMention], actors: list[Act
 
 
 # --- helpers ------------------------------------------------------------------------------------------
-def _objects(text: str, base: int, pos: int, places: list[PlaceMention], *, strict: bool) -> list[PlaceMention]:
-    """The place(s) a verb ending at ``pos`` acts on: the first place shortly after it, plus a list."""
+def _objects(text: str, base: int, pos: int, places: list[PlaceMention], *, strict: bool,
+             actors: list[ActorMention] = ()) -> list[PlaceMention]:
+    """The place(s) a verb ending at ``pos`` acts on: the first place shortly after it, plus a list.
+
+    A capitalised name the gazetteer does not know ("took control of Lakmat al Qalah") comes back as
+    an unresolved mention (no candidates); a territorial object with the place further on
+    ("recovered territory ... at Y") is accepted when nothing else is.
+    """
     after = sorted((p for p in places if p.start - base >= pos), key=lambda p: p.start)
-    if not after:
-        return []
-    first = after[0]
-    gap = text[pos:first.start - base]
-    words = gap.split()
-    limit = 6 if strict else 10
-    if len(words) > limit or _NON_PLACE_OBJ.search(gap):
-        return []
-    stop = _OBJ_STOP.search(gap)
-    if stop and not _AREA_NOUN.search(gap) and not re.fullmatch(r"\s*(?:(?:full|complete|total)\s+)?control\s+(?:of|over)\s+"
-                                                                 r"(?:the\s+)?(?:\w+\s+){0,3}", gap, re.I):
+    first = after[0] if after else None
+    gap = text[pos:first.start - base] if first else ""
+    direct = first is not None
+    if direct:
+        words = gap.split()
+        limit = 6 if strict else 10
+        if len(words) > limit or _NON_PLACE_OBJ.search(gap) or re.search(r"[.;!?()]", gap):
+            direct = False
+        elif re.search(r"\b[A-Z][a-z]", gap) and any(n.end <= first.start for n in _unknown_names(text, base, pos, actors)):
+            direct = False  # "took control of Wadi Qazzan (Sirwah, Marib)": the unknown name is the object
+        else:
+            stop = _OBJ_STOP.search(gap)
+            if stop and not _AREA_NOUN.search(gap) and not re.fullmatch(
+                    r"\s*(?:(?:full|complete|total)\s+)?control\s+(?:of|over)\s+(?:the\s+)?(?:\w+\s+){0,3}", gap, re.I):
+                direct = False
+    if not direct:
+        names = _unknown_names(text, base, pos, actors) if not strict or _CONTROL_OF.match(text[pos - 12:pos + 1]) else []
+        if names:
+            return names
+        territorial = _TERRITORY_OBJ.match(text[pos:])
+        if first is not None and territorial:
+            gap = text[pos:first.start - base]
+            if len(gap.split()) <= 16 and not re.search(r"[.;!?]", gap):
+                return [first]
+        if territorial:  # "took control of several checkpoints, notably in Ad Daqiq"
+            m = re.match(r"[^.;]{0,100}?\b(?:in|at)\s+(?=" + _NAME + ")", text[pos:])
+            if m:
+                return _unknown_names(text, base, pos + m.end(), actors)[:1]
         return []
     out = [first]
     for nxt in after[1:]:
@@ -333,6 +357,45 @@ def _objects(text: str, base: int, pos: int, places: list[PlaceMention], *, stri
             out.append(nxt)
         else:
             break
+    return out
+
+
+_NAME = r"(?:(?:[Aa]l|[Ee]l)[\s-]|(?:[Aa]sh|[Aa]s|[Aa]d|[Aa]r|[Aa]t|[Aa]z|[Aa]n|[Aa]th|[Aa]dh)-)?[A-Z][\w'’]+(?:-[A-Z]?[\w'’]+)?" \
+        r"(?:\s+(?:(?:al|el|ash|as|ad|ar|at|az|an|ath|adh|de|da|du|ya|wa|bin|ibn|la|le)[\s-]+)?[A-Z][\w'’]+(?:-[\w'’]+)?){0,3}"
+_NAMES_OBJ = re.compile(
+    r"^\s*(?:(?:full|complete|total)\s+)?(?:control\s+(?:of|over)\s+)?(?:the\s+)?"
+    r"(?:(?:\w+\s+){0,2}?(?:town|village|city|district|area|locality|hamlet|settlement|base|airport|port|"
+    r"neighbou?rhood|suburb|camp|outpost|hill|mountain|valley|region|county|commune|municipality)s?\s+of\s+)?"
+    r"(?P<names>" + _NAME + r"(?:\s*(?:,|and|,\s*and)\s*" + _NAME + r")*)"
+)
+_CONTROL_OF = re.compile(r".*\bcontrol\s+(?:of|over)\s*$", re.I | re.S)
+_TERRITORY_OBJ = re.compile(r"^\s*(?:(?:control\s+(?:of|over)|some|more|new|several|a\s+number\s+of|a\s+series\s+of|"
+                            r"large|vast|the|lost|key|strategic|many|dozens\s+of|two|three|four|five)\s+)*"
+                            r"(?:territory|ground|areas?|positions?|villages?|localities|towns|settlements|hills?|"
+                            r"swathes?|parts?|checkpoints?|locations?|outposts?|bases?)\b", re.I)
+_MONTHS_DAYS = re.compile(r"^(?:January|February|March|April|May|June|July|August|September|October|November|"
+                          r"December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)$")
+
+
+def _unknown_names(text: str, base: int, pos: int, actors: list[ActorMention]) -> list[PlaceMention]:
+    from monitor.extract.countries import country_names
+    from monitor.extract.normalize import fold
+    from monitor.extract.places import COMMON_WORDS
+
+    m = _NAMES_OBJ.match(text[pos:])
+    if not m:
+        return []
+    out = []
+    for nm in re.finditer(_NAME, m.group("names")):
+        s, e = pos + m.start("names") + nm.start(), pos + m.start("names") + nm.end()
+        surface = text[s:e]
+        key = fold(surface)
+        if not key or _MONTHS_DAYS.match(surface) or re.search(r"\d", text[e:e + 4]) or key.split()[0] in COMMON_WORDS or key in country_names() \
+                or surface.split()[0].rstrip("-").lower() in ("al", "el") and len(key.split()) == 1 and key in COMMON_WORDS:
+            continue
+        if any(s + base < a.end and a.start < e + base for a in actors):
+            continue
+        out.append(PlaceMention(base + s, base + e, surface, key, (), False, False, False))
     return out
 
 
@@ -362,6 +425,12 @@ def _subject(c: Claim, text: str, base: int, vstart: int, vend: int, actors: lis
               default=0)
     lo = base + floor + cut
     cands = [a for a in actors if lo <= a.start and a.end <= base + vstart and _subject_like(a, text, base)]
+    if cands and re.search(r"\band\s+(?:(?:then|subsequently|later|also|eventually|reportedly|finally|"
+                           r"quickly|soon)\s+)*$", head[cut:]):
+        # a coordinated verb ("X repelled an attack ... and then captured Y"): the clause's first subject
+        first_gap = text[floor + cut:cands[0].start - base]
+        if not re.search(r"\b(?:and|but|while|as)\b", first_gap, re.I):
+            cands = _leading_chain(cands, text, base)
     if cands:
         chain = [cands[-1]]
         for a in reversed(cands[:-1]):
@@ -375,11 +444,13 @@ def _subject(c: Claim, text: str, base: int, vstart: int, vend: int, actors: lis
     span_text = text[floor + cut:vstart]
     unknown = _UNKNOWN_GROUP.findall(span_text)
     if unknown:
-        c.actor_unknown = re.sub(r"^the\s+", "", unknown[-1]).strip()
+        c.actor_unknown = re.sub(r"^the\s+", "", unknown[0]).strip()
         return
     g = _generic_in(span_text)
     if g:
         c.actor_generic = g
+        heads = _GENERIC_NON_STATE.findall(span_text)
+        c.generic_head = heads[-1].lower() if heads and g == "non_state" else None
         return
     # fronted gerund: "By taking Y, the militants ..." / "After seizing Y, rebels ..."
     if re.match(r"\s*(?:by|after|upon|on|since|having)\s*$", span_text, re.I):
@@ -393,11 +464,29 @@ def _subject(c: Claim, text: str, base: int, vstart: int, vend: int, actors: lis
                 c.actor_generic = _generic_in(text[comma:comma + 40])
 
 
+_ADJECTIVAL_AFTER = re.compile(
+    r"^(?:-(?:held|controlled|led|backed|allied|linked|affiliated|run|occupied)\b|\s+(?:attacks?|assaults?|offensives?|"
+    r"incursions?|advances?|positions?|checkpoints?|territory|areas?|strongholds?|front(?:line)?s?|lines|shelling|"
+    r"bombardments?|raids?|ambush(?:es)?|counter-?attacks?|push|siege|control|rule|presence|bases?|camps?)\b)", re.I)
+
+
+def _leading_chain(cands: list[ActorMention], text: str, base: int) -> list[ActorMention]:
+    chain = [cands[0]]
+    for a in cands[1:]:
+        if _CHAIN_GAP.match(text[chain[-1].end - base:a.start - base]):
+            chain.append(a)
+        else:
+            break
+    return chain
+
+
 def _subject_like(a: ActorMention, text: str, base: int) -> bool:
-    rel_end = a.end - base
+    rel_start, rel_end = a.start - base, a.end - base
     if text[rel_end:rel_end + 2] in ("'s", "’s") or text[rel_end:rel_end + 1] in ("'", "’"):
         return False
-    return not _PREP_BEFORE.search(text[max(0, a.start - base - 40):a.start - base])
+    if _ADJECTIVAL_AFTER.match(text[rel_end:rel_end + 30]) and not a.generic_state:
+        return False  # "a pro-Houthi attack", "IS-held territory": a modifier, not a subject
+    return not _PREP_BEFORE.search(text[max(0, rel_start - 40):rel_start])
 
 
 def _from_previous(c: Claim, text: str, base: int, place: PlaceMention, actors: list[ActorMention],
@@ -408,6 +497,14 @@ def _from_previous(c: Claim, text: str, base: int, place: PlaceMention, actors: 
                                                                                text[:pos], re.I)):
         m = re.match(r"[^.;]{0,60}?\bfrom\s+", text[pos:])
     if not m:
+        w = _WITHDREW_AFTER.search(text, pos)
+        if w:
+            lo, hi = base + w.start("who"), base + w.end("who")
+            hits = [a for a in actors if lo <= a.start < hi]
+            if hits:
+                c.previous = [hits[0]]
+            else:
+                c.previous_generic = _generic_in(w.group("who"))
         return
     start = base + pos + m.end()
     hits = [a for a in actors if start <= a.start <= start + 40]
@@ -419,6 +516,11 @@ def _from_previous(c: Claim, text: str, base: int, place: PlaceMention, actors: 
         if g:
             c.previous_generic = "state" if g.group(1).lower() in ("army", "government", "regime", "troops") \
                 else "non_state" if g.group(1).lower() != "forces" else None
+
+
+_WITHDREW_AFTER = re.compile(
+    r"\b(?:as|after|forcing|and|while|with)\s+(?P<who>[^,.;]{2,60}?)\s+(?:were\s+|was\s+|had\s+|having\s+)?"
+    r"(?:been\s+)?(?:forced\s+to\s+|to\s+)?(?:withdr\w+|retreat\w*|fled|flee|pull(?:ed)?\s+out|abandon\w*)", re.I)
 
 
 def _actors_at(c: Claim, actors: list[ActorMention], pos: int, text: str, into: str) -> None:
