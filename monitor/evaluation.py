@@ -81,6 +81,10 @@ STATE_WORDS = frozenset(
     "military forces police army armed troops government soldiers national defence defense of the (2012-) "
     "gendarmerie navy air force special brigade units unit regime state security".split()
 )
+GENERIC_ACTOR_WORDS = frozenset(
+    "the of militia militias forces force fighters tribesmen tribal tribe group armed rebels rebel movement "
+    "militants insurgents".split()
+)
 STATE_NAME = re.compile(
     r"\b(military|police|army|armed forces|troops|government|soldiers|gendarmerie|regime)\b", re.IGNORECASE
 )
@@ -95,6 +99,7 @@ class GoldEvent:
     lat: float | None = None
     lon: float | None = None
     actor: str | None = None
+    actor_alternatives: tuple[str, ...] = ()  # joint forces: any of these names is right too
     actor_inter: int | None = None  # ACLED interaction code of the gainer (1 = state forces)
     previous: str | None = None
     date: date | None = None
@@ -162,6 +167,10 @@ def check_item(raw: dict) -> list[str]:
             continue
         if ev.get("geonameid") is not None and int(ev["geonameid"]) not in cities():
             problems.append(f"{where}: geonameid {ev['geonameid']} not in cities500")
+        actor = ev.get("actor")
+        if actor is not None and not (isinstance(actor, str) or (
+                isinstance(actor, list) and actor and all(isinstance(a, str) for a in actor))):
+            problems.append(f"{where}: actor must be a name or a non-empty list of names")
         if ev.get("timing") not in TIMINGS:
             problems.append(f"{where}: timing {ev.get('timing')!r}")
         if ev.get("certainty") not in CERTAINTIES:
@@ -197,10 +206,13 @@ def load_own(path: Path = OWN_PATH) -> list[GoldItem]:
         for ev in raw["events"]:
             gid = int(ev["geonameid"]) if ev.get("geonameid") is not None else None
             city = cities().get(gid) if gid else None
+            actor_names = ev.get("actor") or []
+            actor_names = [actor_names] if isinstance(actor_names, str) else list(actor_names)
             events.append(GoldEvent(
                 place=ev["place"], geonameid=gid, country=ev.get("country"),
                 lat=city["latitude"] if city else None, lon=city["longitude"] if city else None,
-                actor=ev.get("actor"), previous=ev.get("previous"),
+                actor=actor_names[0] if actor_names else None, actor_alternatives=tuple(actor_names[1:]),
+                previous=ev.get("previous"),
                 date=_date(ev["date"]) if ev.get("date") else None,
                 date_precision=ev.get("date_precision", "day"), timing=ev["timing"], certainty=ev["certainty"],
             ))
@@ -255,23 +267,35 @@ def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * 6371.0088 * math.asin(math.sqrt(a))
 
 
+ARTICLES = frozenset("al el ad ar as ash at ath az adh am an".split())
+
+
+def place_key(name: str) -> str:
+    """A place name compared loosely: folded, hyphens as spaces, Arabic articles dropped."""
+    words = fold(name).replace("-", " ").split()
+    return " ".join(w for w in words if w not in ARTICLES) or " ".join(words)
+
+
+def named_alike(gold: GoldEvent, pred: Event) -> bool:
+    target = place_key(gold.place)
+    return any(fuzz.ratio(target, place_key(n)) >= NAME_RATIO for n in (pred.location.name, pred.location.mention) if n)
+
+
 def place_correct(gold: GoldEvent, pred: Event) -> bool:
-    """Geocoded right: the gold geonameid, or within PLACE_RADIUS_KM of the gold coordinates."""
+    """Geocoded right: the gold geonameid, or a gazetteer entry within PLACE_RADIUS_KM of the gold coordinates.
+    A place the gazetteer lacks (gold without geonameid) is right when the prediction names it alike and
+    does not pin it to some other gazetteer entry (approximate coordinates, e.g. its district's, are fine)."""
     loc = pred.location
     if gold.geonameid is not None and loc.geonameid == gold.geonameid:
         return True
-    if None not in (gold.lat, gold.lon, loc.lat, loc.lon):
+    if loc.geonameid is not None and None not in (gold.lat, gold.lon, loc.lat, loc.lon):
         return distance_km(gold.lat, gold.lon, loc.lat, loc.lon) <= PLACE_RADIUS_KM
-    return False
+    return gold.geonameid is None and loc.geonameid is None and named_alike(gold, pred)
 
 
 def same_place(gold: GoldEvent, pred: Event) -> bool:
     """The prediction talks about the gold place (geocoded right, or named alike)."""
-    if place_correct(gold, pred):
-        return True
-    names = {fold(n) for n in (pred.location.name, pred.location.mention) if n}
-    target = fold(gold.place)
-    return any(fuzz.ratio(target, n) >= NAME_RATIO for n in names)
+    return place_correct(gold, pred) or named_alike(gold, pred)
 
 
 def date_correct(gold: GoldEvent, pred: Event) -> bool:
@@ -286,10 +310,13 @@ def date_correct(gold: GoldEvent, pred: Event) -> bool:
 
 def name_variants(name: str) -> list[str]:
     """An actor name as the catalogue might know it: ACLED tags dropped, acronym and long form split."""
+    unit = re.match(r"(?:Military|Police) Forces of [^(]+\(\d{4}-\d{0,4}\)\s+(.+)$", name)
     clean = re.sub(r"\(\d{4}-\d{0,4}\)", " ", name)
     clean = re.sub(r"\([^)]*\)", " ", clean)
     clean = re.sub(r"\s+", " ", clean).strip()
     variants = [clean]
+    if unit:  # "Military Forces of Yemen (2012-) Amajid Brigade": the unit is named on its own too
+        variants.append(unit.group(1).strip())
     if ":" in clean:
         head, tail = (part.strip() for part in clean.split(":", 1))
         variants += [tail, head]
@@ -297,6 +324,12 @@ def name_variants(name: str) -> list[str]:
         if key in fold(clean):
             return [alias]
     return [v for v in dict.fromkeys(variants) if v]
+
+
+def _core(name: str) -> str:
+    """An actor name without the generic words ("Al Hayash tribesmen" ~ "Al Hayash Tribal Militia")."""
+    words = re.findall(r"[a-z0-9]+", fold(name))
+    return " ".join(w for w in words if w not in GENERIC_ACTOR_WORDS) or " ".join(words)
 
 
 def _nationality_stems(name: str) -> set[str]:
@@ -346,7 +379,7 @@ class ActorMatcher:
             if any(stem in haystack for v in variants for stem in _nationality_stems(v)):
                 return True
         candidates = [pred.name, pred.id.replace("-", " "), *pred.associates]
-        return any(fuzz.token_set_ratio(fold(v), fold(c)) >= ACTOR_RATIO for v in variants for c in candidates if c)
+        return any(fuzz.token_sort_ratio(_core(v), _core(c)) >= ACTOR_RATIO for v in variants for c in candidates if c)
 
 
 # --------------------------------------------------------------------------------------------- scoring
@@ -374,6 +407,7 @@ class Tally:
     seconds: float = 0.0
     fp_by_category: Counter = field(default_factory=Counter)
     fn_by_category: Counter = field(default_factory=Counter)
+    problems: list = field(default_factory=list)  # one line per wrong call, for ``--errors``
 
     def __iadd__(self, other: "Tally") -> "Tally":
         for name, value in vars(other).items():
@@ -403,6 +437,7 @@ class Tally:
             "errors": self.errors, "seconds": round(self.seconds, 3),
             "false_positive_items_by_category": dict(self.fp_by_category),
             "false_negative_items_by_category": dict(self.fn_by_category),
+            "problems": list(self.problems),
         }
 
 
@@ -410,9 +445,19 @@ def counting(events: Iterable[Event]) -> list[Event]:
     return [e for e in events if e.timing == "current" and e.certainty != "denied"]
 
 
+def _describe(event: Event) -> str:
+    actor = event.actor.name if event.actor else "?"
+    return f"{event.location.name} ({event.location.geonameid}) by {actor} on {event.date} [{event.timing}, {event.certainty}]"
+
+
 def score_item(item: GoldItem, predicted: list[Event], actors: ActorMatcher) -> Tally:
     """Compare one item's predictions with its gold events."""
     tally = Tally(items=1)
+    where = f"{item.dataset}/{item.id} [{item.category}]"
+
+    def problem(kind: str, detail: str) -> None:
+        tally.problems.append(f"{where} {kind}: {detail}")
+
     gold_current = [g for g in item.events if g.counts]
     preds = counting(predicted)
     category = item.category or "uncategorised"
@@ -421,6 +466,9 @@ def score_item(item: GoldItem, predicted: list[Event], actors: ActorMatcher) -> 
     elif preds:
         tally.item_fp = 1
         tally.fp_by_category[category] += 1
+        if item.events:  # a negative item whose only changes are background or denied
+            tally.alarms += 1
+            problem("ALARM", "current change reported on a background/denied item")
     elif gold_current:
         tally.item_fn = 1
         tally.fn_by_category[category] += 1
@@ -430,22 +478,32 @@ def score_item(item: GoldItem, predicted: list[Event], actors: ActorMatcher) -> 
         gold = next((g for g in unpaired if same_place(g, pred)), None)
         if gold is None:
             tally.event_fp += 1
-            if any(same_place(g, pred) for g in item.events if not g.counts) and not any(
-                same_place(g, pred) for g in gold_current
-            ):
-                tally.alarms += 1
+            stale = any(same_place(g, pred) for g in item.events if not g.counts)
+            problem("current event at a background/denied place" if stale else "false event", _describe(pred))
             continue
         unpaired.remove(gold)
         tally.event_tp += 1
         tally.place_n += 1
-        tally.place_ok += place_correct(gold, pred)
+        if place_correct(gold, pred):
+            tally.place_ok += 1
+        else:
+            problem("wrong place", f"{_describe(pred)}; gold {gold.place} ({gold.geonameid})")
         if gold.actor:
             tally.actor_n += 1
-            tally.actor_ok += actors.matches(gold.actor, pred.actor, country=gold.country, inter=gold.actor_inter)
+            if any(actors.matches(name, pred.actor, country=gold.country, inter=gold.actor_inter)
+                   for name in (gold.actor, *gold.actor_alternatives)):
+                tally.actor_ok += 1
+            else:
+                problem("wrong actor", f"{_describe(pred)}; gold {gold.actor}")
         if gold.date:
             tally.date_n += 1
-            tally.date_ok += date_correct(gold, pred)
+            if date_correct(gold, pred):
+                tally.date_ok += 1
+            else:
+                problem("wrong date", f"{_describe(pred)}; gold {gold.date} ({gold.date_precision})")
     tally.event_fn = len(unpaired)
+    for gold in unpaired:
+        problem("missed", f"{gold.place} ({gold.geonameid}) by {gold.actor} on {gold.date}")
 
     for gold in item.events:
         if gold.timing == "background":
@@ -489,6 +547,8 @@ def load_systems() -> tuple[dict[str, Any], list[str]]:
     except Exception as exc:  # noqa: BLE001 - report and go on with the baseline
         notes.append(f"extractor not available ({type(exc).__name__}: {exc}); baseline only")
     systems["baseline"] = KeywordBaseline.default()
+    for system in systems.values():  # warm up: first-call index building is not per-item time
+        system.extract("Rebels captured Aleppo.", published=date(2016, 1, 1))
     return systems, notes
 
 
@@ -572,6 +632,9 @@ def print_report(report: dict[str, Any]) -> None:
                                       f"{s['false_negative_items_by_category'].get(cat, 0)}"
                                       for s in entry["systems"].values()))
             console.print(errors)
+        for sname, scores in entry["systems"].items():
+            for line in scores.get("problems", ()):
+                console.print(f"{sname}: {line}", markup=False, highlight=False, soft_wrap=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -579,6 +642,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print the scores as JSON (for scripts)")
     parser.add_argument("--own", type=Path, default=OWN_PATH, help="own labelled items (JSON lines)")
     parser.add_argument("--acled", type=Path, default=ACLED_PATH, help="ACLED dev notes (JSON lines)")
+    parser.add_argument("--errors", action="store_true", help="also list every wrong call (misses, false events, ...)")
     parser.add_argument("--no-progress", action="store_true")
     args = parser.parse_args(argv)
     try:
@@ -586,6 +650,10 @@ def main(argv: list[str] | None = None) -> int:
     except (GoldError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    if not args.errors:
+        for entry in report["datasets"].values():
+            for scores in entry["systems"].values():
+                scores.pop("problems")
     if args.json:
         print(json.dumps(report, indent=2))
     else:
