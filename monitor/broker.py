@@ -92,7 +92,7 @@ class EmbeddedBroker:
                 raise BrokerError(f"embedded broker exited at start with code {self.process.returncode}")
             try:
                 with socket.create_connection((self.host, self.port), timeout=0.5):
-                    log.info("embedded broker listening on %s (pid %d)", listener, self.process.pid)
+                    log.debug("embedded broker listening on %s (pid %d)", listener, self.process.pid)
                     return self.url
             except OSError:
                 time.sleep(0.05)
@@ -109,7 +109,7 @@ class EmbeddedBroker:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout)
-        log.info("embedded broker stopped")
+        log.debug("embedded broker stopped")
 
     def __enter__(self) -> EmbeddedBroker:
         self.start()

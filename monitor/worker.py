@@ -27,6 +27,7 @@ class FrontwatchWorker(faust.Worker):
     def __init__(self, app: faust.App, services: Services, **kwargs):
         super().__init__(app, **kwargs)
         self.frontwatch_services = services
+        self.spinner = None  # Faust's terminal spinner writes cursor escapes into logs
 
     async def on_stop(self) -> None:
         await self.frontwatch_services.close()
