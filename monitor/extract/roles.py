@@ -46,7 +46,7 @@ GAIN = re.compile(
     r"(?:gain\w*|assum\w*|establish\w*|wrest\w*|seiz\w*|took|take|takes|taking|taken|grabb?\w*|secur\w*|impos\w*|"
     r"extend\w*|consolidat\w*|won|win|wins|winning)\s+" + _CONTROL + r"|"
     r"swept\s+(?:into|through)|storm(?:ed|ing)?\s+and\s+(?:took|seized|captured))"
-    r"|(?P<weak>took|take|takes|taking|occup(?:ied|y|ies|ying)|secur(?:ed|es|ing)|fre(?:ed|es|eing)|clear(?:ed|s|ing)))\b",
+    r"|(?P<weak>took|take|takes|taking|taken|occup(?:ied|y|ies|ying)|secur(?:ed|es|ing)|fre(?:ed|es|eing)|clear(?:ed|s|ing)))\b",
     re.I,
 )
 REGAIN = re.compile(
@@ -174,13 +174,17 @@ def find_claims(sentence: Sentence, places: list[PlaceMention], actors: list[Act
                 continue
             weak = m.group("weak") is not None
             targets = _objects(text, base, m.end(), rel_places, strict=weak, actors=actors)
-            if not targets:
-                continue
+            floor = 0
+            if not targets:  # "Tikrit, which Islamic State fighters seized in 2014"
+                rel = _relative_object(text, base, m.start(), rel_places)
+                if rel is None:
+                    continue
+                targets, floor = [rel[0]], rel[1]
             used.append(m.span())
             for place in targets:
                 c = Claim(sentence, place, kind, "active", (base + m.start(), base + m.end()), peaceful=peaceful,
                           strength=0.7 if weak else 0.85)
-                _subject(c, text, base, m.start(), m.end(), actors)
+                _subject(c, text, base, m.start(), m.end(), actors, floor=floor)
                 _from_previous(c, text, base, place, actors)
                 _mark(c, text[:m.start()])
                 claims.append(c)
@@ -338,7 +342,11 @@ def _objects(text: str, base: int, pos: int, places: list[PlaceMention], *, stri
                     r"\s*(?:(?:full|complete|total)\s+)?control\s+(?:of|over)\s+(?:the\s+)?(?:\w+\s+){0,3}", gap, re.I):
                 direct = False
     if not direct:
-        names = _unknown_names(text, base, pos, actors) if not strict or _CONTROL_OF.match(text[pos - 12:pos + 1]) else []
+        names = _unknown_names(text, base, pos, actors)
+        if strict and not _CONTROL_OF.match(text[pos - 12:pos + 1]):
+            # a weak verb ("took") only with a name right after it that the text calls a place
+            names = [n for n in names[:1] if not text[pos:n.start - base].strip() and _APPOSITION_PLACE.match(
+                text[n.end - base:n.end - base + 60])]
         if names:
             return names
         territorial = _TERRITORY_OBJ.match(text[pos:])
@@ -368,6 +376,8 @@ _NAMES_OBJ = re.compile(
     r"neighbou?rhood|suburb|camp|outpost|hill|mountain|valley|region|county|commune|municipality)s?\s+of\s+)?"
     r"(?P<names>" + _NAME + r"(?:\s*(?:,|and|,\s*and)\s*" + _NAME + r")*)"
 )
+_APPOSITION_PLACE = re.compile(r"^\s*(?:\(|,\s*(?:a|an|the)\s+(?:[\w-]+\s+){0,3}(?:town|village|city|district|locality|"
+                               r"settlement|base|port|hub|capital|township|municipality)\b)", re.I)
 _CONTROL_OF = re.compile(r".*\bcontrol\s+(?:of|over)\s*$", re.I | re.S)
 _TERRITORY_OBJ = re.compile(r"^\s*(?:(?:control\s+(?:of|over)|some|more|new|several|a\s+number\s+of|a\s+series\s+of|"
                             r"large|vast|the|lost|key|strategic|many|dozens\s+of|two|three|four|five)\s+)*"
@@ -397,6 +407,18 @@ def _unknown_names(text: str, base: int, pos: int, actors: list[ActorMention]) -
             continue
         out.append(PlaceMention(base + s, base + e, surface, key, (), False, False, False))
     return out
+
+
+def _relative_object(text: str, base: int, vstart: int, places: list[PlaceMention]
+                     ) -> tuple[PlaceMention, int] | None:
+    """"Y, which X captured": the place Y and where the relative clause starts."""
+    before = [p for p in places if p.end - base <= vstart]
+    if not before:
+        return None
+    p = before[-1]
+    m = re.match(r"\s*,?\s*(?:which|that)\s+(?P<subj>[^,;.()]{1,80}?)\s+(?:(?:had|has|have|first|later|briefly|"
+                 r"once|also)\s+)*$", text[p.end - base:vstart], re.I)
+    return (p, p.end - base + m.start("subj")) if m else None
 
 
 def _place_before(text: str, base: int, pos: int, places: list[PlaceMention]) -> PlaceMention | None:

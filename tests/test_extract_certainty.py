@@ -1,0 +1,90 @@
+"""Certainty: reported / claimed / unconfirmed / denied, and what is no change at all (sentences written here)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from monitor.extract import certainty
+from monitor.extract.pipeline import EventExtractor
+
+PUB = date(2024, 3, 11)
+
+
+def extract(text: str):
+    return EventExtractor.default().extract(text, published=PUB)
+
+
+@pytest.mark.parametrize("text", [
+    "Houthi fighters failed to capture Marib despite weeks of heavy shelling.",
+    "The army repelled an attempt by militants to seize Palmyra on Sunday.",
+    "Government troops beat back an assault on Kidal, killing dozens of attackers.",
+    "Rebels have besieged Aleppo for months and cut the main supply road.",
+    "Russian forces are advancing toward Kupiansk and shelled its outskirts on Sunday.",
+    "The alliance aims to capture Idlib before the summer.",
+    "The group vowed to retake Sirte from its rivals.",
+    "Fighters launched an offensive to seize Marib on Sunday.",
+    "Clashes erupted in Kunduz between Taliban fighters and police on Sunday.",
+    "Al-Shabaab militants attacked a military base in Beledweyne, killing four soldiers.",
+    "M23 rebels are closing in on Goma after seizing positions in the hills.",
+    "If the militants take Damasak, thousands will flee.",
+    "Rebels could soon capture Kherson, analysts warned.",
+    "Islamic State fighters were on the verge of capturing Kobani.",
+    "Militants stormed the prison in Bama and freed 40 inmates.",
+    "The army captured 20 fighters in Goma on Sunday.",
+    "Security forces seized weapons and ammunition in Gwoza.",
+])
+def test_no_change(text):
+    assert [e for e in extract(text) if e.certainty != "denied"] == []
+
+
+def test_reported_by_a_neutral_source():
+    (e,) = extract("Rebels captured Morek on Sunday, the Syrian Observatory for Human Rights said.")
+    assert e.certainty == "reported"
+
+
+def test_one_side_claims_it():
+    (e,) = extract("Islamic State said in a statement on Sunday that its fighters had captured Sirte.")
+    assert e.certainty == "claimed" and e.actor.id == "islamic-state"
+    (e,) = extract("The Arakan Army claimed on Sunday to have taken Paletwa, a town in Chin State.")
+    assert e.certainty == "claimed"
+
+
+def test_hedged_report_is_unconfirmed():
+    (e,) = extract("Rebels reportedly captured Bentiu on Sunday, though this could not be independently verified.")
+    assert e.certainty == "unconfirmed"
+
+
+def test_claim_and_denial():
+    (e,) = extract("The Taliban claimed on Sunday to have captured Kunduz. The defence ministry denied the claim, "
+                   "insisting the city remains under government control.")
+    assert e.certainty == "denied"
+    assert e.confidence <= 0.3
+
+
+def test_negated_change_is_a_denial_not_a_change():
+    events = extract("The town of Bakhmut has not fallen, Ukrainian commanders insisted on Sunday.")
+    assert all(e.certainty == "denied" for e in events)
+
+
+def test_confidence_orders_certainty():
+    reported = extract("Rebels captured Morek on Sunday, residents said.")[0].confidence
+    claimed = extract("Rebels captured Morek on Sunday, a rebel spokesman said.")[0].confidence
+    assert reported > claimed
+
+
+@pytest.mark.parametrize("before, is_blocked", [
+    ("with the aim of ", True), ("in a bid to ", True), ("failed to ", True), ("managed to ", False),
+    ("the rebels ", False), ("could eventually ", True), ("rebels who ", False),
+])
+def test_blocking_words_before_a_trigger(before, is_blocked):
+    assert certainty.blocked(before) is is_blocked
+
+
+def test_attribution_rules():
+    assert certainty.attribution("Rebels took the town, witnesses said.") == "reported"
+    assert certainty.attribution("Rebels took the town, the group's media office said.") == "claimed"
+    assert certainty.attribution("According to the army, troops took the town.") == "claimed"
+    assert certainty.attribution("Rebels took the town, the army and residents said.") == "reported"
+    assert certainty.attribution("Rebels allegedly took the town.") == "unconfirmed"

@@ -1,0 +1,111 @@
+"""Roles: who gained a place and who lost it, read from sentence structure (sentences written for these tests)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from monitor.extract.pipeline import EventExtractor
+
+PUB = date(2024, 3, 11)  # a Monday
+
+
+def one(text: str, published: date = PUB):
+    events = [e for e in EventExtractor.default().extract(text, published=published) if e.timing == "current"]
+    assert len(events) == 1, [(e.location.name, e.actor and e.actor.id) for e in events]
+    return events[0]
+
+
+def ids(e):
+    return (e.actor.id if e.actor else None, e.previous.id if e.previous else None)
+
+
+def test_active_capture_with_generic_previous_holder():
+    e = one("Taliban fighters captured the provincial capital of Kunduz on Sunday after a week of fighting "
+            "with government troops, local officials said.")
+    assert (e.location.name, e.location.country) == ("Kunduz", "AF")
+    assert ids(e) == ("taliban", "afghanistan-government")
+    assert e.subtype == "non_state_overtakes" and e.date == date(2024, 3, 10)
+
+
+def test_fell_to():
+    e = one("The eastern Congolese city of Goma fell to M23 rebels on Monday as the army collapsed.")
+    assert e.location.name == "Goma" and e.actor.id == "m23"
+    assert e.previous.id == "drc-government"
+
+
+def test_retook_from():
+    e = one("Iraqi forces retook Ramadi from the Islamic State group on Saturday, the defence ministry said.")
+    assert e.location.name == "Ramadi" and ids(e) == ("iraq-government", "islamic-state")
+    assert e.subtype == "government_regains"
+
+
+def test_passive_with_agent():
+    e = one("Palmyra was recaptured by Syrian government troops backed by Russian air strikes on Sunday.")
+    assert e.location.name == "Tadmur" and e.actor.id == "syria-government"
+    assert e.subtype == "government_regains"
+
+
+def test_withdrew_and_moved_in():
+    e = one("Government troops withdrew from Kidal on Friday and Tuareg rebels moved in hours later.")
+    assert e.location.name == "Kidal" and ids(e) == ("fla", "mali-government")
+    assert e.subtype == "non_state_overtakes"
+
+
+def test_withdrawal_alone():
+    e = one("Ukrainian troops pulled out of Avdiivka overnight to avoid encirclement.")
+    assert e.location.country == "UA" and e.subtype == "withdrawal"
+    assert e.actor is None and e.previous.id == "ukraine-government"
+
+
+def test_handover_is_non_violent():
+    e = one("Under a deal brokered by elders, the army handed over Kidal to the Azawad Liberation Front on Friday.")
+    assert e.subtype == "non_violent_transfer" and ids(e) == ("fla", "mali-government")
+
+
+def test_apposition_names_the_group():
+    e = one("Jihadist groups including al-Qaeda's branch in Yemen, AQAP, seized the port city of Mukalla on Thursday.")
+    assert e.location.name == "Mukalla" and e.actor.id == "aqap"
+
+
+def test_drove_out_of():
+    e = one("Kurdish fighters drove Islamic State militants out of Kobani on Monday.")
+    assert e.location.name == "Ayn al Arab" and ids(e) == ("ypg", "islamic-state")
+
+
+def test_coordinated_subjects_make_associates():
+    e = one("Nusra Front and Ahrar al-Sham fighters overran the town of Kafr Nabl on Saturday.")
+    assert e.actor.id == "nusra-front" and "Ahrar al-Sham" in e.actor.associates
+
+
+def test_unknown_group_keeps_its_surface_name():
+    e = one("The Jaish al-Izza brigade captured the town of Suran in Hama province on Sunday.")
+    assert e.actor.id == "unknown:jaish-al-izza" and e.actor.name == "Jaish al-Izza"
+    assert e.location.admin1 == "Hama"
+
+
+def test_coordinated_verb_takes_the_clause_subject():
+    e = one("On 9 March 2024, pro-Hadi forces repelled a Houthi attack near Harib and then took control of "
+            "Al Juba (Marib).")
+    assert e.actor.id == "yemen-government" and e.subtype == "government_regains"
+
+
+def test_unnamed_militants_resolve_to_the_group_the_article_names():
+    text = ("Al-Shabaab has stepped up attacks in central Somalia. On Saturday the militants seized the town "
+            "of Beledweyne after government troops withdrew.")
+    e = one(text)
+    assert e.location.name == "Beledweyne" and ids(e) == ("al-shabaab", "somalia-government")
+
+
+@pytest.mark.parametrize("text, actor_id, country", [
+    ("The paramilitary Rapid Support Forces seized Wad Madani, the capital of Gezira state, from the Sudanese army "
+     "on Monday.", "rsf", "SD"),
+    ("Boko Haram militants overran Damasak, a town near the border with Niger, on Sunday.", "boko-haram", "NG"),
+    ("Fano militiamen took control of Lalibela on Sunday, residents said.", "fano", "ET"),
+    ("The Myanmar National Democratic Alliance Army captured Laukkai on Friday.", "mndaa", "MM"),
+    ("Russian forces took full control of Avdiivka on Saturday.", "russia-government", "UA"),
+])
+def test_many_conflicts(text, actor_id, country):
+    e = one(text)
+    assert e.actor.id == actor_id and e.location.country == country

@@ -1,0 +1,88 @@
+"""Time: event dates against the publication date, their precision, and current vs background."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+
+from monitor.extract import dates
+from monitor.extract.pipeline import EventExtractor
+
+PUB = date(2015, 4, 26)  # a Sunday
+
+
+@pytest.mark.parametrize("phrase, expected, precision", [
+    ("on Saturday", date(2015, 4, 25), "day"),
+    ("late on Friday", date(2015, 4, 24), "day"),
+    ("on Sunday", date(2015, 4, 26), "day"),
+    ("last Sunday", date(2015, 4, 19), "day"),
+    ("yesterday", date(2015, 4, 25), "day"),
+    ("three days ago", date(2015, 4, 23), "day"),
+    ("last month", date(2015, 3, 1), "month"),
+    ("in June 2011", date(2011, 6, 1), "month"),
+    ("in January", date(2015, 1, 1), "month"),
+    ("in December", date(2014, 12, 1), "month"),
+    ("On 7 May 2020", date(2020, 5, 7), "day"),
+    ("on April 20", date(2015, 4, 20), "day"),
+    ("on 2 May", date(2014, 5, 2), "day"),
+    ("in 1980", date(1980, 1, 1), "year"),
+    ("last year", date(2014, 1, 1), "year"),
+    ("two years ago", date(2013, 1, 1), "year"),
+])
+def test_expressions(phrase, expected, precision):
+    (found,) = dates.find_dates(f"Rebels took the town {phrase}.", PUB)
+    assert (found.date, found.precision) == (expected, precision)
+
+
+def test_may_the_verb_is_not_a_month():
+    assert dates.find_dates("The rebels may take the town.", PUB) == []
+
+
+def test_timing_rule():
+    assert dates.timing(date(2015, 4, 25), "day", PUB) == "current"
+    assert dates.timing(date(2015, 3, 28), "day", PUB) == "background"
+    assert dates.timing(date(2015, 3, 1), "month", PUB) == "background"
+    assert dates.timing(date(2015, 4, 1), "month", PUB) == "current"
+    assert dates.timing(date(2011, 1, 1), "year", PUB) == "background"
+    assert dates.timing(None, "day", PUB) == "current"
+
+
+def test_publication_date_forms():
+    assert dates.as_date(datetime(2015, 4, 26, 8, 30)) == PUB
+    assert dates.as_date("2015-04-26T08:30:00Z") == PUB
+    assert dates.as_date(None) is None
+
+
+def extract(text, published=PUB):
+    return EventExtractor.default().extract(text, published=published)
+
+
+def test_recalled_capture_is_background_never_current():
+    events = extract("Government forces first captured Maaloula from rebels in 2013, a senior officer recalled "
+                     "during a visit to the town on Saturday.")
+    assert events and all(e.timing == "background" for e in events)
+    assert events[0].date == date(2013, 1, 1) and events[0].date_precision == "year"
+
+
+def test_old_and_new_change_in_one_sentence_get_their_own_dates():
+    events = extract("Iraqi troops on Saturday retook Tikrit, which Islamic State fighters seized in June 2014.")
+    by_timing = {e.timing: e for e in events}
+    assert by_timing["current"].actor.id == "iraq-government" and by_timing["current"].date == date(2015, 4, 25)
+    assert by_timing["background"].actor.id == "islamic-state"
+    assert (by_timing["background"].date, by_timing["background"].date_precision) == (date(2014, 6, 1), "month")
+
+
+def test_history_cue_without_a_date_is_background():
+    events = extract("The town had been held by the rebels since 2012, when they first captured Qusayr.")
+    assert all(e.timing == "background" for e in events)
+
+
+def test_undated_capture_is_dated_at_publication_and_current():
+    (e,) = extract("Rebels captured the town of Morek, opposition activists said.")
+    assert (e.timing, e.date) == ("current", PUB)
+
+
+def test_no_publication_date_still_dates_absolute_expressions():
+    (e,) = extract("Rebels captured Morek in June 2011.", published=None)
+    assert (e.date, e.date_precision) == (date(2011, 6, 1), "month")
