@@ -38,9 +38,9 @@ NOT_A_PLACE = frozenset(
 
 def fold(text: str) -> str:
     """Lower-case, strip accents and apostrophes: the key both the gazetteer and mentions are looked up by."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return re.sub(r"\s+", " ", re.sub(r"['’`‘]", "", text)).strip().lower()
+    if not text.isascii():
+        text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return " ".join(text.replace("'", "").replace("’", "").replace("‘", "").replace("`", "").split()).lower()
 
 
 @lru_cache(maxsize=1)
