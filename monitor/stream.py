@@ -22,6 +22,7 @@ from collections.abc import Awaitable, Callable
 
 import faust
 
+from monitor import metrics
 from monitor.config import FeedConfig, MonitorConfig
 from monitor.records import Article, Event, FeedItem
 from monitor.runtime import Services
@@ -157,6 +158,24 @@ def build_app(config: MonitorConfig, broker_url: str, services: Services) -> fau
         mine = owned_feeds(config.feeds, owned, config.partitions)
         log.info("this worker polls %d of %d feeds", len(mine), len(config.feeds))
         await services.poll_feeds(mine)
+
+    lag_reported: set = set()
+
+    @app.timer(5.0)
+    async def consumer_lag() -> None:
+        """Messages not yet consumed, per partition this worker owns (the /metrics gauge)."""
+        owned = {tp for tp in app.assignor.assigned_actives() if tp.topic in TOPIC_NAMES.values()}
+        for tp in lag_reported - owned:
+            metrics.forget_partition(tp.topic, tp.partition)
+        lag_reported.clear()
+        if not owned:
+            return
+        highwaters = await app.consumer.highwaters(*owned)
+        for tp in owned:
+            position = await app.consumer.position(tp)
+            if position is not None and tp in highwaters:
+                metrics.set_consumer_lag(tp.topic, tp.partition, highwaters[tp] - position)
+                lag_reported.add(tp)
 
     if config.status_interval > 0:
 

@@ -212,6 +212,15 @@ class Monitor:
             time.sleep(0.1)
         raise AssertionError("the monitor never said where its embedded broker is:\n" + self.output())
 
+    def web_port(self, timeout: float = 60) -> int:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            match = re.search(r"web view on http://[\d.]+:(\d+)/", self.output())
+            if match:
+                return int(match.group(1))
+            time.sleep(0.1)
+        raise AssertionError("the monitor never said where its web view is:\n" + self.output())
+
     def stop(self, sig: int = signal.SIGINT, timeout: float = 30) -> int:
         if self.process.poll() is None:
             self.process.send_signal(sig)

@@ -6,11 +6,14 @@ page behind an RSS item whose feed entry carries only a summary, so the monitor 
 
 from __future__ import annotations
 
+import json
 import signal
 import sqlite3
 import time
+import urllib.request
 
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 
 from tests.e2e import Mailbox, Monitor, NewsSite, Page, Servers, Webhook, port_open, rfc822, wait_for
 
@@ -109,6 +112,18 @@ def test_seed_article_alerts_once_by_email_and_webhook(tmp_path, peers, seed_tex
         with sqlite3.connect(database) as db:
             statuses = db.execute("select notifier, status from deliveries order by notifier").fetchall()
         assert statuses == [("desk-email", "sent"), ("desk-hook", "sent")]
+
+        # The operator's view of the same run: the change, and the counters on /metrics.
+        web = f"http://127.0.0.1:{monitor.web_port()}"
+        changes = json.loads(urllib.request.urlopen(f"{web}/api/changes", timeout=10).read())
+        assert any("Jisr" in json.dumps(change) for change in changes), changes
+        families = {
+            family.name: family
+            for family in text_string_to_metric_families(urllib.request.urlopen(f"{web}/metrics", timeout=10).read().decode())
+        }
+        assert families["frontwatch_items"].samples[0].value == 2
+        assert families["frontwatch_events"].samples[0].value >= 1
+        assert "frontwatch_consumer_lag" in families
     finally:
         code = monitor.stop(signal.SIGINT)
     assert code == 0, monitor.output()
