@@ -39,7 +39,9 @@ _TRIGGER_ANY = re.compile(
 _BACKGROUND_CUE = re.compile(
     r"\b(?:once|previously|formerly|in\s+the\s+past|years?\s+ago|decades?\s+ago|used\s+to|originally|at\s+the\s+time|"
     r"back\s+then|first\s+(?:captured|seized|took|taken|fell)|had\s+(?:been\s+)?(?:held|controlled)\s+since|"
-    r"has\s+(?:been\s+)?(?:held|controlled)\s+since|since\s+(?:19|20)\d\d)\b",
+    r"has\s+(?:been\s+)?(?:held|controlled)\s+since|since\s+(?:19|20)\d\d|"
+    r"(?:a|one|two|three|several|few|many|\d+)\s+(?:weeks?|months?|years?)\s+(?:after|since|before)|"
+    r"(?:less|more)\s+than\s+(?:a|one|two|three)\s+(?:weeks?|months?|years?)\s+(?:after|since|ago))\b",
     re.I,
 )
 _STATE_WORDS = re.compile(r"\b(?:regime|government|army|troops|soldiers|military|junta)\b", re.I)
@@ -153,7 +155,8 @@ class _Article:
             if not _TRIGGER_ANY.search(s.text):
                 continue
             s_actors = [a for a in self.actors if s.start <= a.start < s.end]
-            for claim in roles.find_claims(s, s_places, s_actors):
+            earlier = [p for p in self.places if s.start - 1500 <= p.start < s.start]
+            for claim in roles.find_claims(s, s_places, s_actors, earlier):
                 if claim.blocked:
                     continue
                 if claim.negated:
@@ -180,11 +183,11 @@ class _Article:
         d, precision, explicit = self._date(c)
         cue = bool(_BACKGROUND_CUE.search(c.sentence.text))
         timing = dates.timing(d, precision, self.pub) if explicit else ("background" if cue else "current")
-        if not explicit:
-            d, precision = self.pub, "day"
+        if not explicit:  # undated news is dated at publication; undated history stays undated
+            d, precision = (self.pub, "day") if timing == "current" else (None, "year")
         cert = certainty.attribution(c.sentence.text, [(a.start - c.sentence.start, a.end - c.sentence.start)
                                                        for a in s_actors])
-        conf = c.strength * quality * sure * _CERTAINTY_FACTOR[cert]
+        conf = c.strength * quality * sure * _CERTAINTY_FACTOR[cert] * (0.85 if c.place.antecedent else 1.0)
         return _Resolved(c, entry, sure, actor, assoc, quality, previous, d, precision, explicit, timing, cert,
                          conf, cue)
 
@@ -204,6 +207,8 @@ class _Article:
             return self._state(country), 0.9, []
         if c.actor_generic == "non_state":
             ref, assoc = self._coref_non_state(c, country, s_actors)
+            if ref is None and c.generic_head:  # "Syrian rebels": no name to be had, but the side is known
+                return unknown_actor(self._generic_phrase(c)), 0.8, []
             return ref, (0.9 if ref else 0.75), assoc
         return None, 0.75, []
 
@@ -262,6 +267,16 @@ class _Article:
         ref = self._most_named_non_state(country)
         return ref, []
 
+    def _generic_phrase(self, c: roles.Claim) -> str:
+        """The generic noun with its modifiers as written ("Syrian rebels", "hard-line militants")."""
+        head = c.generic_head or "armed group"
+        m = None
+        for m in re.finditer(r"(?:\b[\w'’-]+\s+){0,2}?" + re.escape(head) + r"\b",
+                             self.body[c.sentence.start:c.trigger[0]], re.I):
+            pass
+        phrase = m.group() if m else head
+        return re.sub(r"^(?:the|a|an|its|their|some|of|by|that|and)\s+", "", phrase.strip(), flags=re.I)
+
     def _named_by_head(self, head: str, until: int, country: str) -> ActorRef | None:
         """The last "<Name> <head>" phrase before ``until`` ("Al Hayash tribesmen" for "tribesmen")."""
         from monitor.extract.places import COMMON_WORDS
@@ -271,7 +286,8 @@ class _Article:
         for m in re.finditer(r"\b((?:(?:[Aa]l|[Ee]l)[\s-])?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2})\s+" + stem + r"\b",
                              self.body[:until]):
             words = [fold(w) for w in m.group(1).split()]
-            if all(w in COMMON_WORDS or not w for w in words) or fold(m.group(1)) in country_names():
+            if all(w in COMMON_WORDS or not w for w in words) or any(w in country_names() for w in words) \
+                    or re.search(r"(?:^|[.!?\"“]\s*)$", self.body[max(0, m.start() - 3):m.start()]) and len(words) == 1:
                 continue
             found = m
         if found is None:

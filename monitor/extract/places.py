@@ -47,8 +47,13 @@ ahmad ahmed mohammed muhammad mohamed ali hassan hussein omar umar abu abdullah 
 
 _PLACE_MODIFIERS = frozenset(fold(w) for w in "eastern western northern southern central greater old new upper lower "
                               "north south east west the in at of".split())
+_CALENDAR = re.compile(r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|"
+                       r"May|June|July|August|September|October|November|December)$")
 _ADMIN_AFTER = re.compile(r"^\s*(?:province|governorate|region|state|oblast|prefecture|department|county)\b", re.I)
 _ADMIN_BEFORE = re.compile(r"\b(?:province|governorate|region|state|oblast|prefecture|department)\s+of\s+(?:the\s+)?$", re.I)
+_DESCRIPTOR = r"(?P<noun>town|city|village|hamlet|settlement|locality|district|capital|port|base|enclave|stronghold)"
+_NOUN_BEFORE = re.compile(r"\b" + _DESCRIPTOR + r"\s+of\s+(?:the\s+)?$", re.I)
+_NOUN_AFTER = re.compile(r"^\s*,\s*(?:a|an|the)\s+(?:[\w-]+\s+){0,3}?" + _DESCRIPTOR + r"\b", re.I)
 _CITY_BEFORE = re.compile(r"\b(?:city|town|village|hamlet|settlement|locality|district|area|suburb|municipality|"
                           r"neighbourhood|neighborhood|capital)\s+of\s+(?:the\s+)?$", re.I)
 _CAP_SUFFIXES = re.compile(r"^\s*(?:Province|Governorate|Region|State|Oblast|District|City|Town|Village|County|"
@@ -79,6 +84,8 @@ class PlaceMention:
     landmark: bool
     wants_admin1: bool
     wants_city: bool
+    noun: str | None = None  # how the text describes it: "town" in "the town of X" / "X, a town"
+    antecedent: "PlaceMention | None" = None  # for "the town": the named mention it stands for
 
 
 def find_places(folded: FoldedText, gazetteer: Gazetteer, blocked: list[tuple[int, int]]) -> list[PlaceMention]:
@@ -130,7 +137,7 @@ def _mention(folded: FoldedText, first: int, last: int, key: str, entries: list[
     # part of a longer capitalised name (a person, an organisation): "Ahmad Mansour", "Idlib Military Council"
     after = text[end:end + 40]
     nxt = re.match(r"[ \t]+([A-Z][\w'’-]*)", after)
-    if nxt and not _CAP_SUFFIXES.match(after):
+    if nxt and not _CAP_SUFFIXES.match(after) and not _CALENDAR.match(nxt.group(1)):
         return None
     before = text[max(0, start - 80):start]
     prv = re.search(r"([A-Z][\w'’-]*)[ \t]+$", before)
@@ -140,7 +147,9 @@ def _mention(folded: FoldedText, first: int, last: int, key: str, entries: list[
     landmark = bool(_LANDMARK_BEFORE.search(clause_before))
     wants_admin1 = bool(_ADMIN_AFTER.match(after) or _ADMIN_BEFORE.search(before))
     wants_city = bool(_CITY_BEFORE.search(before)) and not wants_admin1
-    return PlaceMention(start, end, surface, key, tuple(entries), landmark, wants_admin1, wants_city)
+    noun = _NOUN_BEFORE.search(before) or _NOUN_AFTER.match(after)
+    return PlaceMention(start, end, surface, key, tuple(entries), landmark, wants_admin1, wants_city,
+                        noun.group("noun").lower() if noun else None)
 
 
 def _sentence_start(before: str, pos: int) -> bool:

@@ -46,6 +46,7 @@ GAIN = re.compile(
     r"(?:gain\w*|assum\w*|establish\w*|wrest\w*|seiz\w*|took|take|takes|taking|taken|grabb?\w*|secur\w*|impos\w*|"
     r"extend\w*|consolidat\w*|won|win|wins|winning)\s+" + _CONTROL + r"|"
     r"swept\s+(?:into|through)|storm(?:ed|ing)?\s+and\s+(?:took|seized|captured))"
+    r"|(?:now|fully|completely|totally|entirely)\s+control(?:led|s)?(?!\s+(?:of|over)\b)"
     r"|(?P<weak>took|take|takes|taking|taken|occup(?:ied|y|ies|ying)|secur(?:ed|es|ing)|fre(?:ed|es|eing)|clear(?:ed|s|ing)))\b",
     re.I,
 )
@@ -156,10 +157,16 @@ class Claim:
     strength: float = 0.8  # how much the pattern alone supports a change
 
 
-def find_claims(sentence: Sentence, places: list[PlaceMention], actors: list[ActorMention]) -> list[Claim]:
-    """Every claim of a change in one sentence (places and actors are those inside it)."""
+def find_claims(sentence: Sentence, places: list[PlaceMention], actors: list[ActorMention],
+                earlier: list[PlaceMention] = ()) -> list[Claim]:
+    """Every claim of a change in one sentence (places and actors are those inside it).
+
+    ``earlier``: place mentions of the preceding sentences, so "the town" can stand for the town
+    the text named before ("the town of Morek ... the town had been seized").
+    """
     text, base = sentence.text, sentence.start
-    rel_places = [p for p in places if not p.landmark]
+    rel_places = [p for p in places if not p.landmark] + _definite_references(text, base, earlier)
+    rel_places.sort(key=lambda p: p.start)
     used: list[tuple[int, int]] = []
     claims: list[Claim] = []
 
@@ -317,6 +324,26 @@ def find_claims(sentence: Sentence, places: list[PlaceMention], actors: list[Act
 
 
 # --- helpers ------------------------------------------------------------------------------------------
+_DEFINITE = re.compile(r"\b(?:the|this)\s+(?:(?:strategic|key|small|besieged|embattled|northern|southern|eastern|"
+                       r"western|northwestern|northeastern|southwestern|southeastern|border|coastal|provincial|"
+                       r"rebel-held|government-held|frontline|front-line|ancient|desert|nearby)\s+){0,2}"
+                       r"(?P<noun>town|city|village|hamlet|settlement|locality|enclave|stronghold)\b(?!\s+of\b|['’]s)",
+                       re.I)
+
+
+def _definite_references(text: str, base: int, earlier: list[PlaceMention]) -> list[PlaceMention]:
+    """"the town" as a stand-in for the last earlier place the text called a town (same noun)."""
+    out = []
+    for m in _DEFINITE.finditer(text):
+        noun = m.group("noun").lower()
+        for p in reversed(earlier):
+            if p.noun == noun and not p.landmark:
+                out.append(PlaceMention(base + m.start(), base + m.end(), p.surface, p.key, p.candidates, False,
+                                        p.wants_admin1, p.wants_city, noun, antecedent=p))
+                break
+    return out
+
+
 def _objects(text: str, base: int, pos: int, places: list[PlaceMention], *, strict: bool,
              actors: list[ActorMention] = ()) -> list[PlaceMention]:
     """The place(s) a verb ending at ``pos`` acts on: the first place shortly after it, plus a list.
@@ -368,8 +395,12 @@ def _objects(text: str, base: int, pos: int, places: list[PlaceMention], *, stri
     return out
 
 
-_NAME = r"(?:(?:[Aa]l|[Ee]l)[\s-]|(?:[Aa]sh|[Aa]s|[Aa]d|[Aa]r|[Aa]t|[Aa]z|[Aa]n|[Aa]th|[Aa]dh)-)?[A-Z][\w'’]+(?:-[A-Z]?[\w'’]+)?" \
-        r"(?:\s+(?:(?:al|el|ash|as|ad|ar|at|az|an|ath|adh|de|da|du|ya|wa|bin|ibn|la|le)[\s-]+)?[A-Z][\w'’]+(?:-[\w'’]+)?){0,3}"
+_CAL = r"(?!(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|" \
+       r"August|September|October|November|December)\b)"
+_NAME = r"(?:(?:[Aa]l|[Ee]l)[\s-]|(?:[Aa]sh|[Aa]s|[Aa]d|[Aa]r|[Aa]t|[Aa]z|[Aa]n|[Aa]th|[Aa]dh)-)?" + _CAL + \
+        r"[A-Z][\w'’]+(?:-[A-Z]?[\w'’]+)?" \
+        r"(?:\s+(?:(?:al|el|ash|as|ad|ar|at|az|an|ath|adh|de|da|du|ya|wa|bin|ibn|la|le)[\s-]+)?" + _CAL + \
+        r"[A-Z][\w'’]+(?:-[\w'’]+)?){0,3}"
 _NAMES_OBJ = re.compile(
     r"^\s*(?:(?:full|complete|total)\s+)?(?:control\s+(?:of|over)\s+)?(?:the\s+)?"
     r"(?:(?:\w+\s+){0,2}?(?:town|village|city|district|area|locality|hamlet|settlement|base|airport|port|"
@@ -442,9 +473,12 @@ def _subject(c: Claim, text: str, base: int, vstart: int, vend: int, actors: lis
     """Fill the claim's taker from the words before the verb (or after a fronted gerund clause)."""
     head = text[floor:vstart]
     # the clause the verb belongs to: after the last ';' or reporting verb ("X said the rebels captured")
-    cut = max((m.end() for m in re.finditer(r";|\b(?:said|says|say|told|reported|claimed|added|stated)\s+(?:that\s+)?|"
-                                             r"\b(?:who|which|that)\s+(?:had\s+|have\s+|has\s+)?(?=\w+$)", head, re.I)),
-              default=0)
+    cuts = [m for m in re.finditer(r";|\b(?:said|says|say|told|reported|claimed|claims?|added|stated|announced)\s+"
+                                   r"(?:that\s+)?|\b(?:who|which|that)\s+(?:had\s+|have\s+|has\s+)?(?=\w+$)", head, re.I)]
+    cut = cuts[-1].end() if cuts else 0
+    if cuts and re.fullmatch(r"\s*(?:they|it|he|she|we)\s+(?:(?:had|have|has|now|also|already)\s+)*", head[cut:], re.I):
+        cut = 0  # "Syrian rebels claim they captured": the reporting subject is the taker
+        head = head[:cuts[-1].start()]
     lo = base + floor + cut
     cands = [a for a in actors if lo <= a.start and a.end <= base + vstart and _subject_like(a, text, base)]
     if cands and re.search(r"\band\s+(?:(?:then|subsequently|later|also|eventually|reportedly|finally|"
@@ -478,12 +512,15 @@ def _subject(c: Claim, text: str, base: int, vstart: int, vend: int, actors: lis
     if re.match(r"\s*(?:by|after|upon|on|since|having)\s*$", span_text, re.I):
         comma = text.find(",", vend)
         if comma != -1:
-            tail_lo, tail_hi = base + comma, base + min(len(text), comma + 60)
+            lead = re.match(r",\s*(?:[\w'’-]+\s+){0,4}", text[comma:])  # the main clause's subject
+            tail_lo, tail_hi = base + comma, base + comma + lead.end()
             after = [a for a in actors if tail_lo <= a.start < tail_hi]
             if after:
                 c.actors = [after[0]]
             else:
-                c.actor_generic = _generic_in(text[comma:comma + 40])
+                c.actor_generic = _generic_in(lead.group())
+                heads = _GENERIC_NON_STATE.findall(lead.group())
+                c.generic_head = heads[0].lower() if heads and c.actor_generic == "non_state" else None
 
 
 _ADJECTIVAL_AFTER = re.compile(
