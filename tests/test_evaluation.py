@@ -274,3 +274,23 @@ def test_acled_rows_sharing_a_note_are_one_item():
                                                      '"label": "government_regains"' in r or
                                                      '"label": "non_violent_transfer"' in r for r in rows)
     assert all(e.lat is not None and e.date == i.published for i in items for e in i.events)
+
+
+# ------------------------------------------------------------------------------- regression floor
+@pytest.mark.quality
+def test_extractor_stays_above_a_conservative_floor_on_the_own_set():
+    """A regression guard, far below the targets (F1 >= 0.90, no alarms): it fails only when the
+    extractor breaks, not when it is merely not good yet. ``make eval`` reports the real numbers."""
+    from monitor.extract.pipeline import EventExtractor
+
+    tally = evaluate(load_own(), EventExtractor.default(), ActorMatcher.default())
+    scores = tally.scores()
+    assert tally.errors == 0
+    assert scores["item_f1"] >= ITEM_F1_FLOOR, scores["item_f1"]
+    assert scores["event_f1"] >= EVENT_F1_FLOOR, scores["event_f1"]
+    assert scores["background_denied_alarms"] <= ALARMS_CEILING, scores["background_denied_alarms"]
+
+
+ITEM_F1_FLOOR = 0.70
+EVENT_F1_FLOOR = 0.60
+ALARMS_CEILING = 8
