@@ -228,6 +228,7 @@ class ActorCatalogue:
         if rec:
             names.append(rec["name"])
             names.append(rec["name"] + "'s")
+            yield rec["name"]  # "Russia captured ...": the country as the actor
         for n in names:
             for head in _STATE_HEADS:
                 yield f"{n} {head}"

@@ -115,7 +115,8 @@ class EventExtractor:
         places = find_places(folded, self.gazetteer, blocked)
         dl_country = None
         if dateline:
-            hits = self.gazetteer.rank(self.gazetteer.entries(fold(dateline.place)))
+            first_place = re.split(r"[/,]", dateline.place)[0]
+            hits = self.gazetteer.rank(self.gazetteer.entries(fold(first_place)))
             dl_country = hits[0].country if hits else None
         ctx = country_context(folded, places, dl_country)
         sentences = split_sentences(body)
@@ -204,7 +205,7 @@ class _Article:
                 return known, 1.0, []
             return unknown_actor(c.actor_unknown), 0.95, []
         if c.actor_generic == "state":
-            return self._state(country), 0.9, []
+            return self._state(c.actor_country or country), 0.9, []
         if c.actor_generic == "non_state":
             ref, assoc = self._coref_non_state(c, country, s_actors)
             if ref is None and c.generic_head:  # "Syrian rebels": no name to be had, but the side is known
@@ -475,8 +476,11 @@ def _subtype(actor: ActorRef | None, previous: ActorRef | None, kinds: set[str],
         return "non_violent_transfer"
     if actor is not None:
         if actor.side == "state":
+            home = cat.actor(actor.id).country if cat.actor(actor.id) else None
             own = cat.state_forces(country)
-            if previous is not None and own is not None and previous.id == own.id and actor.id != own.id:
+            foreign = home is not None and home != country  # Russian forces in Ukraine
+            if (foreign or (previous is not None and own is not None and previous.id == own.id)) and \
+                    not (previous is not None and previous.side == "non_state"):
                 return "non_state_overtakes"
             return "government_regains"
         return "non_state_overtakes"

@@ -47,6 +47,7 @@ GAIN = re.compile(
     r"extend\w*|consolidat\w*|won|win|wins|winning)\s+" + _CONTROL + r"|"
     r"swept\s+(?:into|through)|storm(?:ed|ing)?\s+and\s+(?:took|seized|captured))"
     r"|(?:now|fully|completely|totally|entirely)\s+control(?:led|s)?(?!\s+(?:of|over)\b)"
+    r"|(?:has|had|have|now\s+has|now\s+have)\s+(?:now\s+)?(?:full|complete|total)\s+control\s+(?:of|over)"
     r"|(?P<weak>took|take|takes|taking|taken|occup(?:ied|y|ies|ying)|secur(?:ed|es|ing)|fre(?:ed|es|eing)|clear(?:ed|s|ing)))\b",
     re.I,
 )
@@ -94,6 +95,7 @@ MOVED_IN = re.compile(r"\b(?:moved|move|moves|moving|swept|rolled|marched|poured
                       r"\btook\s+(?:over|control)\b|\bfilled\s+the\s+(?:vacuum|void)\b", re.I)
 HANDOVER = re.compile(r"\b(?:hand(?:ed|s|ing)?\s+over|surrender(?:ed|s|ing)?|ced(?:ed|es|ing)|turn(?:ed|s|ing)?\s+over)\s+",
                       re.I)
+_POSSESSIVE_NOMINAL = re.compile(r"['’]s\s+(?:\w+\s+)?(?:capture|seizure|fall|takeover|recapture|liberation)\b", re.I)
 NOMINAL = re.compile(r"\b(?P<n>capture|seizure|fall|takeover|take-over|recapture|liberation|retaking|loss)\s+of\s+",
                      re.I)
 PEACEFUL = re.compile(r"\b(?:without\s+(?:a\s+)?(?:fight|resistance|a\s+shot|bloodshed|fighting)|unopposed|peacefully|"
@@ -148,6 +150,7 @@ class Claim:
     actors: list[ActorMention] = field(default_factory=list)  # principal first, then coordinated ones
     actor_generic: str | None = None  # "state" | "non_state" when only a generic noun names the taker
     generic_head: str | None = None  # that noun ("tribesmen", "militants"), for coreference
+    actor_country: str | None = None  # for a generic state taker named by its country ("the Russian takeover")
     actor_unknown: str | None = None  # surface name of a group not in the catalogue
     previous: list[ActorMention] = field(default_factory=list)
     previous_generic: str | None = None
@@ -302,6 +305,16 @@ def find_claims(sentence: Sentence, places: list[PlaceMention], actors: list[Act
             _mark(c, text[:m.start()])
             claims.append(c)
 
+    for m in _POSSESSIVE_NOMINAL.finditer(text):  # "Avdiivka's capture", "Goma's fall"
+        place = next((p for p in rel_places if p.end - base == m.start()), None)
+        if place is None or not free(m.span()):
+            continue
+        used.append(m.span())
+        c = Claim(sentence, place, "gain", "nominal", (base + m.start(), base + m.end()), peaceful=peaceful,
+                  strength=0.55)
+        _mark(c, text[:place.start - base])
+        claims.append(c)
+
     for m in NOMINAL.finditer(text):
         if not free(m.span()):
             continue
@@ -316,6 +329,15 @@ def find_claims(sentence: Sentence, places: list[PlaceMention], actors: list[Act
             by = re.match(r"[^.;,]{0,30}?\b(?:by|to)\s+", text[place.end - base:])
             if by:
                 _actors_at(c, actors, place.end + by.end(), text, into="actors")
+            if not c.actors:  # "the Taliban's capture of", "the Russian takeover of"
+                own = [a for a in actors if 0 <= base + m.start() - a.end <= 12
+                       and re.fullmatch(r"(?:['’]s)?\s*", text[a.end - base:m.start()])]
+                if own:
+                    c.actors = own[-1:]
+                else:
+                    dem = re.search(r"\b([A-Z][a-z]+)\s+$", text[:m.start()])
+                    if dem and country_code_of(dem.group(1)):
+                        c.actor_generic, c.actor_country = "state", country_code_of(dem.group(1))
             if noun == "loss":
                 c.previous, c.actors = c.actors, []
             _mark(c, text[:m.start()])
@@ -473,14 +495,22 @@ def _subject(c: Claim, text: str, base: int, vstart: int, vend: int, actors: lis
     """Fill the claim's taker from the words before the verb (or after a fronted gerund clause)."""
     head = text[floor:vstart]
     # the clause the verb belongs to: after the last ';' or reporting verb ("X said the rebels captured")
-    cuts = [m for m in re.finditer(r";|\b(?:said|says|say|told|reported|claimed|claims?|added|stated|announced)\s+"
-                                   r"(?:that\s+)?|\b(?:who|which|that)\s+(?:had\s+|have\s+|has\s+)?(?=\w+$)", head, re.I)]
+    cuts = [m for m in re.finditer(r";|(?<!was )(?<!were )(?<!is )(?<!are )(?<!been )\b(?:said|says|say|told|reported|"
+                                   r"claimed|claims?|added|stated|announced)\s+(?!to\b)(?:that\s+)?|"
+                                   r"\b(?:who|which|that)\s+(?:had\s+|have\s+|has\s+)?(?=\w+$)", head, re.I)]
     cut = cuts[-1].end() if cuts else 0
     if cuts and re.fullmatch(r"\s*(?:they|it|he|she|we)\s+(?:(?:had|have|has|now|also|already)\s+)*", head[cut:], re.I):
         cut = 0  # "Syrian rebels claim they captured": the reporting subject is the taker
         head = head[:cuts[-1].start()]
     lo = base + floor + cut
     cands = [a for a in actors if lo <= a.start and a.end <= base + vstart and _subject_like(a, text, base)]
+    if re.search(r"\b(?:it|they|he|she)\s+(?:(?:had|have|has|was|were|is|are|now|also|then|later|first|eventually)\s+)*$",
+                 head, re.I):
+        # "Russia's biggest gain since it captured Bakhmut": the pronoun stands for the last actor named
+        before = [a for a in actors if base <= a.start and a.end <= base + vstart and not a.generic_state]
+        if before:
+            c.actors = [before[-1]]
+            return
     if cands and re.search(r"\band\s+(?:(?:then|subsequently|later|also|eventually|reportedly|finally|"
                            r"quickly|soon)\s+)*$", head[cut:]):
         # a coordinated verb ("X repelled an attack ... and then captured Y"): the clause's first subject
@@ -583,7 +613,10 @@ _WITHDREW_AFTER = re.compile(
 
 
 def _actors_at(c: Claim, actors: list[ActorMention], pos: int, text: str, into: str) -> None:
-    hits = [a for a in actors if pos <= a.start <= pos + 40]
+    rel = c.sentence.start
+    hits = [a for a in actors if pos <= a.start <= pos + 40
+            and not re.match(r"-(?:held|controlled|led|backed|allied|linked|affiliated|run|occupied|aligned)\b",
+                             text[a.end - rel:a.end - rel + 20], re.I)]
     if hits:
         chain = [hits[0]]
         for a in hits[1:]:
@@ -600,6 +633,12 @@ def _actors_at(c: Claim, actors: list[ActorMention], pos: int, text: str, into: 
     g = _generic_in(" ".join(seg.split()[:4]))
     if g:
         c.actor_generic = g
+
+
+def country_code_of(word: str) -> str | None:
+    from monitor.extract.countries import country_code
+
+    return country_code(word)
 
 
 def _generic_in(span: str) -> str | None:
