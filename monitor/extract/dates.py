@@ -42,11 +42,11 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("mdy", re.compile(r"\b" + _MONTH_RE + r"\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s+(?P<y>(?:19|20)\d{2}))?")),
     ("my", re.compile(r"\b(?:(?:early|late|mid|the end of|the beginning of|the start of)[\s-]+)?" + _MONTH_RE +
                       r"(?:\s+(?:of\s+)?(?P<y>(?:19|20)\d{2}))\b")),
-    ("m", re.compile(r"\b(?:in|since|during|by|until|of|early|late|mid|last|this|since early|since late)[\s-]+"
+    ("m", re.compile(r"\b(?i:in|since|during|by|until|of|early|late|mid|last|this|since early|since late)[\s-]+"
                      + _MONTH_RE + r"(?!\s*\d)")),
     ("decade", re.compile(r"\b(?:in|during|since)\s+the\s+(?P<y>(?:19|20)\d0)s\b")),
-    ("y", re.compile(r"\b(?:in|since|during|of|by|until|early|late|mid|before|after)[\s-]+(?P<y>(?:19|20)\d{2})\b")),
-    ("weekday", re.compile(r"\b(?P<pre>last\s+|this\s+|on\s+|early\s+|late\s+|since\s+)?"
+    ("y", re.compile(r"\b(?i:in|since|during|of|by|until|early|late|mid|before|after)[\s-]+(?P<y>(?:19|20)\d{2})\b")),
+    ("weekday", re.compile(r"\b(?P<pre>(?i:last|this|on|early|late|since)\s+)?"
                            r"(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")),
     ("rel", re.compile(r"\b(?P<rel>today|tonight|this morning|this afternoon|this evening|earlier today|"
                        r"yesterday|last night|overnight|the previous day|the day before|"
@@ -90,7 +90,8 @@ def _resolve(kind: str, m: re.Match[str], pub: date | None) -> DateExpr | None:
             return DateExpr(m.start(), m.end(), date(int(g["y"]), _MONTHS[g["mon"].lower().rstrip(".")], 1),
                             "month", False)
         if kind == "m":
-            if pub is None or g["mon"].lower() == "may" and not m.group().lower().startswith(("in", "since", "during", "early", "late", "mid")):
+            if pub is None or g["mon"].lower() == "may" and not m.group().lower().startswith(
+                    ("in", "since", "during", "early", "late", "mid")):
                 return None
             month = _MONTHS[g["mon"].lower().rstrip(".")]
             year = pub.year if month <= pub.month else pub.year - 1

@@ -114,7 +114,7 @@ class EventExtractor:
             blocked.append((0, dateline.end))
         places = find_places(folded, self.gazetteer, blocked)
         dl_country = None
-        if dateline:
+        if dateline and dateline.place:
             first_place = re.split(r"[/,]", dateline.place)[0]
             hits = self.gazetteer.rank(self.gazetteer.entries(fold(first_place)))
             dl_country = hits[0].country if hits else None
@@ -186,8 +186,8 @@ class _Article:
         timing = dates.timing(d, precision, self.pub) if explicit else ("background" if cue else "current")
         if not explicit:  # undated news is dated at publication; undated history stays undated
             d, precision = (self.pub, "day") if timing == "current" else (None, "year")
-        cert = certainty.attribution(c.sentence.text, [(a.start - c.sentence.start, a.end - c.sentence.start)
-                                                       for a in s_actors])
+        lo = max(c.sentence.start, self.text_start)  # the story's words, not the dateline's agency
+        cert = certainty.attribution(self.body[lo:c.sentence.end], [(a.start - lo, a.end - lo) for a in s_actors])
         conf = c.strength * quality * sure * _CERTAINTY_FACTOR[cert] * (0.85 if c.place.antecedent else 1.0)
         return _Resolved(c, entry, sure, actor, assoc, quality, previous, d, precision, explicit, timing, cert,
                          conf, cue)
@@ -263,6 +263,10 @@ class _Article:
             by_head = self._named_by_head(c.generic_head, c.sentence.end, country)
             if by_head is not None:
                 return by_head, []
+        if c.generic_head in ("alliance", "coalition"):  # "the alliance": the coalition the article names
+            for aid, _n in self.named_counts.most_common():
+                if self.cat.members(aid):
+                    return self.cat.get(aid), []
         if self.last_current_actor is not None:
             return self.last_current_actor, []
         ref = self._most_named_non_state(country)

@@ -124,7 +124,8 @@ _OBJ_STOP = re.compile(r"[.;:!?]|\b(?:after|before|when|while|following|since|be
                        r"under|than|as)\b", re.I)
 _AREA_NOUN = re.compile(r"\b(?:villages?|towns?|areas?|positions?|parts?|neighbou?rhoods?|districts?|localities|"
                         r"territory|ground|settlements?|hamlets?|outposts?|bases?|most|much|all|swathes?|"
-                        r"control|sections?|quarters?|suburbs?)\s+(?:[\w'’-]+\s+){0,1}(?:in|of|around|across)\s+"
+                        r"control|sections?|quarters?|suburbs?|headquarters|garrison|barracks|command|airport|"
+                        r"airbase|centre|center)\s+(?:[\w'’-]+\s+){0,1}(?:in|of|around|across)\s+"
                         r"(?:the\s+)?(?:\w+\s+){0,2}$", re.I)
 _NON_PLACE_OBJ = re.compile(r"\b(?:soldiers?|fighters?|weapons?|prisoners?|hostages?|tanks?|vehicles?|ammunition|"
                             r"equipment|members?|people|civilians?|men|women|children|commanders?|leaders?|"
@@ -183,6 +184,10 @@ def find_claims(sentence: Sentence, places: list[PlaceMention], actors: list[Act
             if not free(m.span()):
                 continue
             weak = m.group("weak") is not None
+            if re.fullmatch(r"(?:re)?capture|take", m.group(), re.I) and (
+                    re.match(r"\s+of\b", text[m.end():]) or
+                    re.search(r"\b(?:the|a|an|its|their|his|her|whose|this|that)\s+(?:\w+\s+)?$", text[:m.start()], re.I)):
+                continue  # the noun ("the capture of"): NOMINAL reads it
             targets = _objects(text, base, m.end(), rel_places, strict=weak, actors=actors)
             floor = 0
             if not targets:  # "Tikrit, which Islamic State fighters seized in 2014"
@@ -324,6 +329,8 @@ def find_claims(sentence: Sentence, places: list[PlaceMention], actors: list[Act
         used.append(m.span())
         noun = m.group("n").lower()
         for place in targets[:1]:
+            if re.match(r"[^.;]{0,40}?\b(?:would|could|might|may|will)\b", text[place.end - base:], re.I):
+                continue  # "capture of X would be a major victory": hypothetical
             c = Claim(sentence, place, "regain" if noun in ("recapture", "retaking") else "gain", "nominal",
                       (base + m.start(), base + m.end()), peaceful=peaceful, strength=0.55)
             by = re.match(r"[^.;,]{0,30}?\b(?:by|to)\s+", text[place.end - base:])

@@ -52,8 +52,14 @@ def story_end(text: str) -> int:
     return m.start() if m else len(text)
 
 
+_AGENCY_ONLY = re.compile(r"\A\s*\((?:Reuters|AP|AFP|UPI|dpa|Xinhua|Anadolu|TASS|IANS|ANI|PTI)\)\s*(?:[:—–]|-{1,2})\s*")
+
+
 def find_dateline(text: str) -> Dateline | None:
-    """The dateline at the head of the story, if any: its span and place name."""
+    """The dateline at the head of the story, if any: its span and place name ("" for "(Reuters) -")."""
+    agency = _AGENCY_ONLY.match(text)
+    if agency:
+        return Dateline(agency.start(), agency.end(), "")
     m = _DATELINE.match(text)
     if not m:
         return None
