@@ -265,6 +265,22 @@ def test_a_malformed_gold_file_is_refused_with_its_line(tmp_path: Path):
     assert main(["--own", str(path), "--acled", str(tmp_path / "none.jsonl"), "--json"]) == 2
 
 
+def test_without_shared_data_the_own_set_alone_is_scored_and_json_printed(tmp_path: Path, capsys):
+    own = tmp_path / "own.jsonl"
+    own.write_text(json.dumps({
+        "id": "mine", "text": "Rebels captured the town of Saraqib on Sunday, activists said.",
+        "published": "2016-02-01", "conflict": "Syria", "label": "non_state_overtakes", "notes": "unit",
+        "events": [{"place": "Saraqib", "geonameid": 164816, "country": "SY", "actor": "Syrian rebels",
+                    "date": "2016-01-31", "timing": "current", "certainty": "reported"}]}) + "\n", encoding="utf-8")
+    assert main(["--own", str(own), "--acled", str(tmp_path / "absent.jsonl"), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert list(report["datasets"]) == ["frontwatch-eval"]
+    assert any("absent.jsonl not found" in note for note in report["notes"])
+    baseline = report["datasets"]["frontwatch-eval"]["systems"]["baseline"]
+    assert (baseline["event_precision"], baseline["event_recall"]) == (1.0, 1.0)
+    assert baseline["date_accuracy"] == 0.0  # the baseline dates everything on the publication day
+
+
 @pytest.mark.skipif(not ACLED_PATH.exists(), reason="../shared/data/acled-dev.jsonl is not next to the repo")
 def test_acled_rows_sharing_a_note_are_one_item():
     items = load_acled()
