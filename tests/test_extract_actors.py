@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from monitor.extract.actors import ActorCatalogue, CatalogueError
@@ -107,3 +109,9 @@ def test_bad_catalogue_files_name_the_problem(tmp_path, content, message):
     bad.write_text(content, encoding="utf-8")
     with pytest.raises(CatalogueError, match=message):
         ActorCatalogue.load([bad])
+
+
+def test_every_shipped_actor_is_documented(cat):
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "actors.md").read_text(encoding="utf-8")
+    missing = [a.id for a in cat.all() if f"`{a.id}`" not in doc]
+    assert missing == [], "add these to docs/actors.md"
