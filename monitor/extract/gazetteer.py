@@ -36,7 +36,7 @@ from monitor.records import Place
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 6
+FORMAT_VERSION = 7
 MAX_NGRAM = 6  # longest place name, in folded tokens, that the text scan looks for
 CITY, ADMIN1 = "city", "admin1"
 
@@ -136,10 +136,16 @@ def _build() -> dict:
         for key in {fold(name), fold(_strip_admin_word(name))}:
             if len(key) >= 3:
                 index[key].append(-(j + 1))
+    heads: dict[str, int] = {}  # first folded word -> longest name (in words) starting with it
+    for key in index:
+        words = key.split(" ")
+        if heads.get(words[0], 0) < len(words):
+            heads[words[0]] = len(words)
     return {
         "cities": cities,
         "admin1": admin1,
         "index": {k: (v[0] if len(v) == 1 else tuple(v)) for k, v in index.items()},
+        "heads": heads,
     }
 
 
@@ -163,6 +169,7 @@ class Gazetteer:
         self._cities: list[tuple] = tables["cities"]
         self._admin1: list[tuple] = tables["admin1"]
         self._index: dict[str, int | tuple[int, ...]] = tables["index"]
+        self._heads: dict[str, int] = tables["heads"]
         self._by_id = {row[0]: i for i, row in enumerate(self._cities)}
         self._admin1_names = {(cc, code): name for name, cc, code, *_ in self._admin1}
         self._suggest_keys: list[str] | None = None
@@ -178,6 +185,13 @@ class Gazetteer:
         return cls._default
 
     # --- lookups --------------------------------------------------------------------------------
+    def longest_from(self, word: str) -> int:
+        """How many words the longest name starting with folded ``word`` has (0: no name starts so)."""
+        return self._heads.get(word, 0)
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._index
+
     def entries(self, key: str) -> list[Entry]:
         """Every place whose folded name is ``key`` (unranked)."""
         refs = self._index.get(key)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 from dataclasses import dataclass
 
 from monitor.extract.countries import country_names
@@ -94,26 +95,37 @@ def find_places(folded: FoldedText, gazetteer: Gazetteer, blocked: list[tuple[in
     names = country_names()
     out: list[PlaceMention] = []
     i = 0
+    country_len = _country_heads()
     while i < len(toks):
+        first = toks[i].key
+        longest = max(gazetteer.longest_from(first), country_len.get(first, 0))
         hit = None
-        for n in range(min(MAX_NGRAM, len(toks) - i), 0, -1):
+        for n in range(min(longest, MAX_NGRAM, len(toks) - i), 0, -1):
             key = " ".join(t.key for t in toks[i:i + n])
-            if key in names and n >= 1:
+            if key in names:
                 hit = ("country", n, key)
                 break
-            entries = gazetteer.entries(key)
-            if entries:
-                hit = ("place", n, key, entries)
+            if key in gazetteer:
+                hit = ("place", n, key)
                 break
         if hit is None:
             i += 1
             continue
         n = hit[1]
-        if hit[0] == "place":
-            mention = _mention(folded, i, i + n - 1, hit[2], hit[3], blocked)
+        if hit[0] == "place" and text[toks[i].start:toks[i].start + 1].isupper():
+            mention = _mention(folded, i, i + n - 1, hit[2], gazetteer.entries(hit[2]), blocked)
             if mention is not None:
                 out.append(mention)
         i += n
+    return out
+
+
+@lru_cache(maxsize=1)
+def _country_heads() -> dict[str, int]:
+    out: dict[str, int] = {}
+    for key in country_names():
+        words = key.split(" ")
+        out[words[0]] = max(out.get(words[0], 0), len(words))
     return out
 
 
