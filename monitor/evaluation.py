@@ -11,16 +11,21 @@ Two gold sets:
 
 What counts. A gold or predicted event *counts* when it is a current control change that is not denied
 (``timing == "current"`` and ``certainty != "denied"``): that is what an alert fires on. Per item, counting
-predictions are paired one-to-one with counting gold events that are the *same place* (same geonameid, or
-within ``PLACE_RADIUS_KM`` of the gold coordinates, or names alike by rapidfuzz ratio >= 85). Then:
+predictions are paired one-to-one with counting gold events that are the *same place* (same geonameid, a
+gazetteer entry within ``PLACE_RADIUS_KM`` of the gold coordinates, or names alike: rapidfuzz ratio >= 85
+after folding accents and dropping Arabic articles, so "Ath Thawkab" is "Thawkab"). Then:
 
 * item level: an item is positive when it has any counting event; precision / recall / F1 over items;
 * event level: paired = true positive, an unpaired prediction = false positive (a duplicate for the same
   place is one), an unpaired gold event = false negative;
-* actor / date / place accuracy over the paired events (place: same geonameid or within ``PLACE_RADIUS_KM``
-  of the gold coordinates, so a right name geocoded to the wrong country is a place error);
-* alarms on background / denied: counting predictions at a place whose gold event is background or denied
-  (and that has no counting gold event) — the worst failure, must be 0;
+* actor / date / place accuracy over the paired events (place: same geonameid or a gazetteer entry within
+  ``PLACE_RADIUS_KM`` of the gold coordinates, so a right name geocoded to the wrong country is a place
+  error; a gold place the gazetteer lacks is right when named alike and not pinned to another entry;
+  date: equal at the gold's precision; actor: the rule below);
+* alarms on background / denied items: items with no current change whose gold events are all background
+  or denied (an anniversary piece, a denied capture) on which the system reports a current change — the
+  worst failure this product can have, must be 0 (``--errors`` also flags, as ordinary false events,
+  current predictions at a background place inside items that do have news);
 * background recognised: gold background events that the prediction reports at that place as background.
 
 Actor rule (ACLED strings and our gold names alike), first that applies wins a match:
@@ -32,8 +37,10 @@ Actor rule (ACLED strings and our gold names alike), first that applies wins a m
 2. state forces: the gold names state forces ("Military Forces of Yemen", "Syrian army", ACLED inter code 1)
    and the prediction is a state actor whose name or id carries the gold's nationality (``syri`` in
    ``syria-government``);
-3. fuzzy fallback: rapidfuzz ``token_set_ratio`` >= 85 between a gold variant and the predicted name, id
-   or an associate.
+   ("Military Forces of Yemen (2012-) Amajid Brigade" is also tried as its unit, "Amajid Brigade");
+3. fuzzy fallback: rapidfuzz ``token_sort_ratio`` >= 85 between a gold variant and the predicted name, id
+   or an associate, both without generic words ("militia", "forces", "tribesmen" ...).
+Own items may list several acceptable gainers (joint forces: "Rwandan and Mozambican troops"); any counts.
 """
 
 from __future__ import annotations
@@ -45,7 +52,7 @@ import re
 import sys
 import time
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Callable, Iterable
