@@ -19,7 +19,7 @@ _ATTEMPT = re.compile(
     r"(?:\bto\s+(?:(?:fully|finally|quickly|eventually|completely|also|again|then|effectively)\s+)?$"
     r"|\b(?:could|would|will|shall|can|cannot|must|should|won['’]t|wouldn['’]t|couldn['’]t)\s+"
     r"(?:(?:soon|not|be|eventually|quickly|easily|also|still|now|never)\s+){0,2}$"
-    r"|\b(?:if|unless|whether|once)\b[^,;]{0,60}$"
+    r"|\b(?:if|unless|whether|once|until|till)\b[^,;]{0,60}$"
     r"|\b(?:aim\w*|goals?|verge|brink|intent\w*|purpose|hop(?:e|es|ing)|chances?|attempt\w*|efforts?|plans?|planning|"
     r"threat\w*|prospects?|possibility|fears?|risk\w*|capable|incapable|instead|rather\s+than|close|closer|"
     r"preparations?|preparing|bent|focus\w*|talk\w*|accused|suspected|idea|dream\w*|ambitions?|"
@@ -80,6 +80,12 @@ def blocked(before_trigger: str) -> bool:
 def negated(before_trigger: str) -> bool:
     tail = before_trigger[-60:]
     return bool(_NEGATION.search(tail)) and not re.search(r"\bno\s+longer\s+$", tail, re.I)
+
+
+def denied_before(before_trigger: str) -> bool:
+    """True when the trigger sits inside what a denial verb denies ("denied that rebels had captured")."""
+    return bool(re.search(r"\b(?:den(?:y|ies|ied|ying)|dismiss(?:ed|es)?|reject(?:ed|s)?|refut(?:ed|es))\b"
+                          r"(?:(?!\b(?:but|however|although|while)\b)[^.;])*$", before_trigger, re.I))
 
 
 def is_denial(sentence: str) -> bool:

@@ -406,6 +406,9 @@ def _objects(text: str, base: int, pos: int, places: list[PlaceMention], *, stri
         if names:
             return names
         territorial = _TERRITORY_OBJ.match(text[pos:])
+        if territorial and strict and not _CONTROL_OF.match(text[pos - 12:pos + 1]) and not re.search(
+                r"\b(?:territory|ground|villages|towns|localities|areas|positions)$", territorial.group(), re.I):
+            territorial = None  # "took part in", "secured the base": not territory
         if first is not None and territorial:
             gap = text[pos:first.start - base]
             if len(gap.split()) <= 16 and not re.search(r"[.;!?]", gap):
@@ -442,7 +445,7 @@ _CONTROL_OF = re.compile(r".*\bcontrol\s+(?:of|over)\s*$", re.I | re.S)
 _TERRITORY_OBJ = re.compile(r"^\s*(?:(?:control\s+(?:of|over)|some|more|new|several|a\s+number\s+of|a\s+series\s+of|"
                             r"large|vast|the|lost|key|strategic|many|dozens\s+of|two|three|four|five)\s+)*"
                             r"(?:territory|ground|areas?|positions?|villages?|localities|towns|settlements|hills?|"
-                            r"swathes?|parts?|checkpoints?|locations?|outposts?|bases?)\b", re.I)
+                            r"swathes?|checkpoints?|locations?|outposts?|bases?)\b", re.I)
 _MONTHS_DAYS = re.compile(r"^(?:January|February|March|April|May|June|July|August|September|October|November|"
                           r"December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)$")
 
@@ -670,7 +673,7 @@ def _dedupe(chain: list[ActorMention]) -> list[ActorMention]:
 
 def _mark(c: Claim, before: str) -> None:
     c.blocked = certainty.blocked(before)
-    c.negated = certainty.negated(before)
+    c.negated = certainty.negated(before) or certainty.denied_before(before)
 
 
 def subordinate_before(text: str) -> bool:
