@@ -21,7 +21,8 @@ after folding accents and dropping Arabic articles, so "Ath Thawkab" is "Thawkab
 * actor / date / place accuracy over the paired events (place: same geonameid or a gazetteer entry within
   ``PLACE_RADIUS_KM`` of the gold coordinates, so a right name geocoded to the wrong country is a place
   error; a gold place the gazetteer lacks is right when named alike and not pinned to another entry;
-  date: equal at the gold's precision; actor: the rule below);
+  date: equal at the gold's precision; actor: the rule below; certainty: reported / claimed / unconfirmed
+  as labelled, own set only — ACLED does not code it);
 * alarms on background / denied items: items with no current change whose gold events are all background
   or denied (an anniversary piece, a denied capture) on which the system reports a current change — the
   worst failure this product can have, must be 0 (``--errors`` also flags, as ordinary false events,
@@ -112,7 +113,7 @@ class GoldEvent:
     date: date | None = None
     date_precision: str = "day"
     timing: str = "current"
-    certainty: str = "reported"
+    certainty: str | None = "reported"  # None: the gold set does not say (ACLED)
 
     @property
     def counts(self) -> bool:
@@ -255,7 +256,7 @@ def load_acled(path: Path = ACLED_PATH) -> list[GoldItem]:
                 place=r["location"], country=codes.get(fold(r["country"])),
                 lat=float(r["latitude"]), lon=float(r["longitude"]),
                 actor=r["actor1"] or None, actor_inter=int(r["inter1"] or 0) or None, previous=r["actor2"] or None,
-                date=day, timing="current", certainty="reported",
+                date=day, timing="current", certainty=None,
             )
             for r in rows if r["label"] in CHANGE_LABELS
         )
@@ -407,6 +408,8 @@ class Tally:
     date_n: int = 0
     place_ok: int = 0
     place_n: int = 0
+    certainty_ok: int = 0
+    certainty_n: int = 0
     alarms: int = 0
     background_found: int = 0
     background_n: int = 0
@@ -439,6 +442,7 @@ class Tally:
             "event_tp": self.event_tp, "event_fp": self.event_fp, "event_fn": self.event_fn,
             "actor_accuracy": rate(self.actor_ok, self.actor_n), "date_accuracy": rate(self.date_ok, self.date_n),
             "place_accuracy": rate(self.place_ok, self.place_n),
+            "certainty_accuracy": rate(self.certainty_ok, self.certainty_n),
             "background_denied_alarms": self.alarms,
             "background_recognised": rate(self.background_found, self.background_n),
             "errors": self.errors, "seconds": round(self.seconds, 3),
@@ -502,6 +506,12 @@ def score_item(item: GoldItem, predicted: list[Event], actors: ActorMatcher) -> 
                 tally.actor_ok += 1
             else:
                 problem("wrong actor", f"{_describe(pred)}; gold {gold.actor}")
+        if gold.certainty is not None:
+            tally.certainty_n += 1
+            if pred.certainty == gold.certainty:
+                tally.certainty_ok += 1
+            else:
+                problem("wrong certainty", f"{_describe(pred)}; gold {gold.certainty}")
         if gold.date:
             tally.date_n += 1
             if date_correct(gold, pred):
@@ -598,6 +608,7 @@ ROWS = (
     ("item_precision", "item precision"), ("item_recall", "item recall"), ("item_f1", "item F1"),
     ("event_precision", "event precision"), ("event_recall", "event recall"), ("event_f1", "event F1"),
     ("actor_accuracy", "actor accuracy"), ("date_accuracy", "date accuracy"), ("place_accuracy", "place accuracy"),
+    ("certainty_accuracy", "certainty accuracy"),
     ("background_denied_alarms", "alarms on background/denied"), ("background_recognised", "background recognised"),
     ("errors", "errors"), ("seconds", "seconds"),
 )

@@ -194,6 +194,15 @@ def test_actor_alternatives_for_joint_forces_count():
     assert (tally.actor_ok, tally.actor_n) == (1, 1)
 
 
+def test_certainty_compared_only_where_the_gold_says_it():
+    claimed = item(gold("Bakhmut", 713174, certainty="claimed"))
+    assert score_item(claimed, [event("Bakhmut", 713174, certainty="claimed")], ACTORS).certainty_ok == 1
+    wrong = score_item(claimed, [event("Bakhmut", 713174, certainty="reported")], ACTORS)
+    assert (wrong.certainty_ok, wrong.certainty_n) == (0, 1)
+    acled = item(GoldEvent(place="Bakhmut", geonameid=713174, certainty=None))
+    assert score_item(acled, [event("Bakhmut", 713174)], ACTORS).certainty_n == 0
+
+
 # ----------------------------------------------------------------------------------------------- date
 def test_date_compared_at_the_gold_precision():
     month = item(gold("Idlib", 169389, day=date(2015, 3, 1), precision="month"))
