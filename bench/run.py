@@ -40,6 +40,13 @@ TARGET = 50.0  # articles per second per core
 
 
 # --------------------------------------------------------------------------------------------- corpus
+GROUPS = {"own": "own items (news paragraphs, notes)", "seed": "seed article (full page)", "acled": "ACLED notes"}
+
+
+def group_of(article_id: str) -> str:
+    return "seed" if article_id == "seed" else "own" if article_id.startswith("fw-") else "acled"
+
+
 def articles() -> list[tuple[str, str, date]]:
     """(id, text, published) of every benchmark article, in a fixed order. Read as plain JSON, so the
     corpus itself loads no gazetteer and does not weigh on any system's memory."""
@@ -131,12 +138,18 @@ def worker(name: str, cpu: int, passes: int, min_seconds: float) -> dict:
 
     done, events, elapsed, pass_no = 0, 0, 0.0, 0
     chars = sum(len(text) for _, text, _ in corpus)
+    by_group: dict[str, list[float]] = {}  # group -> [articles, seconds, characters]
     shown = time.perf_counter()
     while pass_no < passes or elapsed < min_seconds:
         pass_no += 1
         t0 = time.perf_counter()
-        for n, (_, text, published) in enumerate(corpus, 1):
+        for n, (article_id, text, published) in enumerate(corpus, 1):
+            a0 = time.perf_counter()
             events += len(system.extract(text, published=published))
+            tally = by_group.setdefault(group_of(article_id), [0, 0.0, 0])
+            tally[0] += 1
+            tally[1] += time.perf_counter() - a0
+            tally[2] += len(text)
             if time.perf_counter() - shown >= 2:  # progress, at most every two seconds
                 shown = time.perf_counter()
                 print(f"  {name}: pass {pass_no}, {n}/{len(corpus)} articles, "
@@ -153,6 +166,10 @@ def worker(name: str, cpu: int, passes: int, min_seconds: float) -> dict:
         "rss_after_load_mib": round(rss_loaded / 1024, 1),
         "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "cpu": cpu,
+        "by_group": {
+            g: {"articles": int(n), "articles_per_second": round(n / sec, 1), "mean_chars": round(c / n)}
+            for g, (n, sec, c) in by_group.items()
+        },
     }
 
 
@@ -179,6 +196,14 @@ def markdown(results: list[dict]) -> str:
         lines.append(f"| {r['system']} | {r['articles_per_second']} | {r['ms_per_article']} | {r['kchars_per_second']} | "
                      f"{r['peak_rss_mib']} | "
                      f"{r['rss_after_load_mib']} | {r['load_seconds']} | {r['events_per_pass']} |")
+    groups = [g for g in GROUPS if any(g in r.get("by_group", {}) for r in results)]
+    ok = [r for r in results if "error" not in r]
+    lines += ["", "| articles/s by kind of text | mean chars | " + " | ".join(r["system"] for r in ok) + " |",
+              "|---|---:|" + "---:|" * len(ok)]
+    for g in groups:
+        mean = next(r["by_group"][g]["mean_chars"] for r in ok if g in r["by_group"])
+        lines.append(f"| {GROUPS[g]} | {mean} | " + " | ".join(
+            str(r["by_group"].get(g, {}).get("articles_per_second", "–")) for r in ok) + " |")
     return "\n".join(lines)
 
 
