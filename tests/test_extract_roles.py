@@ -109,3 +109,26 @@ def test_unnamed_militants_resolve_to_the_group_the_article_names():
 def test_many_conflicts(text, actor_id, country):
     e = one(text)
     assert e.actor.id == actor_id and e.location.country == country
+
+
+def test_place_the_gazetteer_lacks_as_subject():
+    e = one("The town of Bunagana fell into the hands of M23 rebels on Monday, local sources said.")
+    assert (e.location.name, e.location.geonameid, e.location.country) == ("Bunagana", None, "CD")
+    assert e.actor.id == "m23"
+
+
+def test_actor_countries_steer_place_choice():
+    e = one("JNIM fighters seized the military camp at Boni after soldiers fled.")
+    assert e.location.country == "ML" and e.actor.id == "jnim" and e.previous.id == "mali-government"
+
+
+def test_announced_liberation_names_the_taker_and_the_loser():
+    e = one("SDF fighters announced the full liberation of Raqqa from Islamic State on Tuesday.")
+    assert ids(e) == ("sdf", "islamic-state") and e.certainty == "claimed"
+
+
+def test_foreign_army_gain_and_allied_recapture():
+    e = one("Russian forces captured Vuhledar on Wednesday after Ukrainian troops pulled back.")
+    assert ids(e) == ("russia-government", "ukraine-government") and e.subtype == "non_state_overtakes"
+    e = one("Rwandan troops retook Mocimboa da Praia, the port held by insurgents for a year.")
+    assert e.subtype == "government_regains"

@@ -86,3 +86,14 @@ def test_undated_capture_is_dated_at_publication_and_current():
 def test_no_publication_date_still_dates_absolute_expressions():
     (e,) = extract("Rebels captured Morek in June 2011.", published=None)
     assert (e.date, e.date_precision) == (date(2011, 6, 1), "month")
+
+
+@pytest.mark.parametrize("text", [
+    "The capture of Mosul by Islamic State in June 2014 shocked the world.",
+    "Since seizing Kabul in August 2021, the Taliban have consolidated their rule.",
+    "The rebels, who captured Goma in 2012, withdrew after international pressure.",
+    "The offensive comes less than a month after the provincial capital, Idlib, fell to the opposition.",
+])
+def test_recalled_changes_are_background(text):
+    events = extract(text, published=date(2024, 3, 11))
+    assert events and all(e.timing == "background" for e in events)

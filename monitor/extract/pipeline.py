@@ -118,10 +118,21 @@ class EventExtractor:
             first_place = re.split(r"[/,]", dateline.place)[0]
             hits = self.gazetteer.rank(self.gazetteer.entries(fold(first_place)))
             dl_country = hits[0].country if hits else None
-        ctx = country_context(folded, places, dl_country)
+        ctx = country_context(folded, places, dl_country, self._actor_countries(actors))
         sentences = split_sentences(body)
         art = _Article(self, body, sentences, actors, places, ctx, pub, dateline.end if dateline else 0)
         return art.events(source)
+
+
+    def _actor_countries(self, actors: list[ActorMention]) -> dict[str, float]:
+        """Where the named armed actors fight: a vote for the article's country."""
+        votes: dict[str, float] = {}
+        for m in actors:
+            a = self.catalogue.actor(self.catalogue.choose(m.actor_ids, None, m.key)) if m.actor_ids else None
+            where = [a.country] if a and a.country else (a.countries if a else [])
+            for iso in where:
+                votes[iso] = votes.get(iso, 0.0) + 0.5 / len(where)
+        return votes
 
 
 class _Article:
@@ -449,6 +460,10 @@ class _Article:
     def _infer_previous(self, actor: ActorRef, country: str) -> ActorRef | None:
         if actor.side == "non_state" and self.state_mentioned:
             return self._state(country)
+        home = self.cat.actor(actor.id).country if self.cat.actor(actor.id) else None
+        own = self.cat.state_forces(country)
+        if actor.side == "state" and home and home != country and own is not None and self.named_counts.get(own.id):
+            return own  # a foreign army's gain is the local army's loss (Russian forces, Ukrainian town)
         if actor.side == "state":
             non_state = {aid for aid in self.named_counts if (a := self.cat.actor(aid)) and a.side == "non_state"}
             tops = {aid for aid in non_state if not self.cat.coalitions_of(aid) or
@@ -483,8 +498,10 @@ def _subtype(actor: ActorRef | None, previous: ActorRef | None, kinds: set[str],
             home = cat.actor(actor.id).country if cat.actor(actor.id) else None
             own = cat.state_forces(country)
             foreign = home is not None and home != country  # Russian forces in Ukraine
-            if (foreign or (previous is not None and own is not None and previous.id == own.id)) and \
-                    not (previous is not None and previous.side == "non_state"):
+            if previous is not None and previous.side == "non_state" or "regain" in kinds and not (
+                    previous is not None and own is not None and previous.id == own.id):
+                return "government_regains"  # taken back from an armed group, by the state or its allies
+            if foreign or (previous is not None and own is not None and previous.id == own.id):
                 return "non_state_overtakes"
             return "government_regains"
         return "non_state_overtakes"

@@ -20,7 +20,7 @@ from collections import Counter
 from functools import lru_cache
 from dataclasses import dataclass
 
-from monitor.extract.countries import country_names
+from monitor.extract.countries import country_names, country_table
 from monitor.extract.gazetteer import ADMIN1, MAX_NGRAM, Entry, Gazetteer
 from monitor.extract.normalize import FoldedText, fold
 
@@ -134,7 +134,7 @@ def _mention(folded: FoldedText, first: int, last: int, key: str, entries: list[
     text, toks = folded.text, folded.tokens
     start, end = folded.span(first, last)
     # take in an article written just before the name ("al-Bab", "Ar Raqqah")
-    pre = re.search(r"\b(?:[Aa][lnrsdtz]|[Ee][lsnd]|[Aa]sh|[Ee]sh)[-\s]$", text[max(0, start - 5):start])
+    pre = re.search(r"\b(?:(?:[Aa]l|[Ee]l)[-\s]|(?:[Aa][nrsdtz]|[Ee][sdnz]|[Aa]sh|[Ee]sh)-)$", text[max(0, start - 5):start])
     if pre:
         start = start - (len(text[max(0, start - 5):start]) - pre.start())
     surface = text[start:end]
@@ -169,8 +169,14 @@ def _sentence_start(before: str, pos: int) -> bool:
     return head == "" or head[-1:] in ".!?\n\"“”:"
 
 
-def country_context(folded: FoldedText, places: list[PlaceMention], dateline_country: str | None) -> dict[str, float]:
-    """How strongly the article is about each country (ISO2 -> weight)."""
+def country_context(folded: FoldedText, places: list[PlaceMention], dateline_country: str | None,
+                    actor_countries: dict[str, float] | None = None) -> dict[str, float]:
+    """How strongly the article is about each country (ISO2 -> weight).
+
+    Votes: country names and demonyms (1), the dateline (1), the countries of the armed actors named
+    (``actor_countries``), places whose every candidate lies in one country (0.5; 0.3 when only the
+    big candidates agree).
+    """
     names = country_names()
     weights: Counter[str] = Counter()
     toks = folded.tokens
@@ -185,15 +191,22 @@ def country_context(folded: FoldedText, places: list[PlaceMention], dateline_cou
         i += 1
     if dateline_country:
         weights[dateline_country] += 1.0
+    for iso, w in (actor_countries or {}).items():
+        weights[iso] += w
     for p in places:
-        countries = {e.country for e in p.candidates}
-        if len(countries) == 1:
-            weights[next(iter(countries))] += 0.5
-        else:
-            big = [e for e in p.candidates if e.population >= 100_000]
-            if len({e.country for e in big}) == 1:
-                weights[big[0].country] += 0.3
+        for iso, w in _place_vote(p).items():
+            weights[iso] += w
     return dict(weights)
+
+
+def _place_vote(p: PlaceMention) -> dict[str, float]:
+    countries = {e.country for e in p.candidates}
+    if len(countries) == 1:
+        return {next(iter(countries)): 0.5}
+    big = [e for e in p.candidates if e.population >= 100_000]
+    if len({e.country for e in big}) == 1:
+        return {big[0].country: 0.3}
+    return {}
 
 
 def text_is_capitalised(folded: FoldedText, i: int) -> bool:
@@ -215,6 +228,8 @@ def resolve(mention: PlaceMention, gazetteer: Gazetteer, countries: dict[str, fl
     unresolved place (no GeoNames id) in the article's main country, located at the area named in a
     following parenthesis when there is one ("Al Hummah (As Sawadiyah, Al Bayda)").
     """
+    own = _place_vote(mention)  # the mention may not vote for its own reading
+    countries = {iso: w - own.get(iso, 0.0) for iso, w in countries.items() if w - own.get(iso, 0.0) > 0}
     top = max(countries, key=countries.get) if countries else None
     area = _paren_area(mention, gazetteer, countries, text) if text else None
     if mention.candidates:
@@ -223,7 +238,8 @@ def resolve(mention: PlaceMention, gazetteer: Gazetteer, countries: dict[str, fl
         if mention.wants_city:
             cities = [e for e in ranked if e.kind != ADMIN1]
             best = cities[0] if cities else best
-        in_context = countries.get(best.country, 0) > 0
+        in_context = countries.get(best.country, 0) > 0 or any(
+            best.country in neighbours(iso) for iso in countries)  # Russian forces in a Ukrainian town
         if in_context or not countries:
             return best, (1.0 if countries or len({e.country for e in ranked}) == 1 else 0.7)
         if best.population >= 500_000 and area is None:
@@ -234,6 +250,12 @@ def resolve(mention: PlaceMention, gazetteer: Gazetteer, countries: dict[str, fl
     name = mention.surface
     return Entry(0, None, name, country, area.admin1_code if area else "", area.admin1 if area else None,
                  area.lat if area else None, area.lon if area else None, 0, UNRESOLVED), (0.7 if area else 0.55)
+
+
+@lru_cache(maxsize=None)
+def neighbours(iso: str) -> frozenset[str]:
+    rec = country_table().get(iso) or {}
+    return frozenset(x for x in (rec.get("neighbours") or "").split(",") if x)
 
 
 def _paren_area(mention: PlaceMention, gazetteer: Gazetteer, countries: dict[str, float], text: str) -> Entry | None:

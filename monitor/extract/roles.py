@@ -125,7 +125,7 @@ _OBJ_STOP = re.compile(r"[.;:!?]|\b(?:after|before|when|while|following|since|be
 _AREA_NOUN = re.compile(r"\b(?:villages?|towns?|areas?|positions?|parts?|neighbou?rhoods?|districts?|localities|"
                         r"territory|ground|settlements?|hamlets?|outposts?|bases?|most|much|all|swathes?|"
                         r"control|sections?|quarters?|suburbs?|headquarters|garrison|barracks|command|airport|"
-                        r"airbase|centre|center)\s+(?:[\w'’-]+\s+){0,1}(?:in|of|around|across)\s+"
+                        r"airbase|centre|center|camp)\s+(?:[\w'’-]+\s+){0,1}(?:in|of|around|across|at)\s+"
                         r"(?:the\s+)?(?:\w+\s+){0,2}$", re.I)
 _NON_PLACE_OBJ = re.compile(r"\b(?:soldiers?|fighters?|weapons?|prisoners?|hostages?|tanks?|vehicles?|ammunition|"
                             r"equipment|members?|people|civilians?|men|women|children|commanders?|leaders?|"
@@ -226,7 +226,7 @@ def find_claims(sentence: Sentence, places: list[PlaceMention], actors: list[Act
         if not free(m.span()):
             continue
         verb = m.group("v").lower()
-        place = _place_before(text, base, m.start(), rel_places)
+        place = _place_before(text, base, m.start(), rel_places, actors)
         if place is None:
             continue
         used.append(m.span())
@@ -245,7 +245,7 @@ def find_claims(sentence: Sentence, places: list[PlaceMention], actors: list[Act
     for m in FELL.finditer(text):
         if not free(m.span()):
             continue
-        place = _place_before(text, base, m.start(), rel_places)
+        place = _place_before(text, base, m.start(), rel_places, actors)
         if place is None:
             continue
         c = Claim(sentence, place, "gain", "fell", (base + m.start(), base + m.end()), peaceful=peaceful, strength=0.85)
@@ -336,7 +336,12 @@ def find_claims(sentence: Sentence, places: list[PlaceMention], actors: list[Act
             by = re.match(r"[^.;,]{0,30}?\b(?:by|to)\s+", text[place.end - base:])
             if by:
                 _actors_at(c, actors, place.end + by.end(), text, into="actors")
-            if not c.actors:  # "the Taliban's capture of", "the Russian takeover of"
+            ann = re.search(r"\b(?:announced|declared|celebrated|completed|claimed|confirmed|hailed|marked|"
+                            r"proclaimed)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$", text[:m.start()], re.I)
+            if not c.actors and ann:  # "SDF fighters announced the full liberation of Raqqa"
+                _subject(c, text, base, ann.start(), ann.end(), actors)
+                _from_previous(c, text, base, place, actors)
+            if not c.actors and not c.actor_generic and not c.actor_unknown:  # "the Taliban's capture of"
                 own = [a for a in actors if 0 <= base + m.start() - a.end <= 12
                        and re.fullmatch(r"(?:['’]s)?\s*", text[a.end - base:m.start()])]
                 if own:
@@ -484,9 +489,20 @@ def _relative_object(text: str, base: int, vstart: int, places: list[PlaceMentio
     return (p, p.end - base + m.start("subj")) if m else None
 
 
-def _place_before(text: str, base: int, pos: int, places: list[PlaceMention]) -> PlaceMention | None:
-    """The subject place of a passive / "fell" verb at ``pos``: the nearest place before, same clause."""
+def _place_before(text: str, base: int, pos: int, places: list[PlaceMention],
+                  actors: list[ActorMention] = ()) -> PlaceMention | None:
+    """The subject place of a passive / "fell" verb at ``pos``: the nearest place before, same clause.
+
+    A name the gazetteer lacks counts when the text calls it a place ("The town of Bunagana fell ...").
+    """
     before = [p for p in places if p.end - base <= pos]
+    m = re.search(r"\b(?:the\s+)?(?:town|city|village|hamlet|settlement|locality|district|base|camp|airport|port)\s+"
+                  r"of\s+(" + _NAME + r")\s*(?:,[^,.;]{1,60},\s*)?(?:(?:has|had|have|was|were|is|now|also|"
+                  r"reportedly|finally)\s+)*$", text[:pos])
+    if m and not any(p.start - base >= m.start(1) for p in before):
+        s, e = m.start(1), m.end(1)
+        if not any(base + s < a.end and a.start < base + e for a in actors):
+            return PlaceMention(base + s, base + e, text[s:e], "", (), False, False, False, "town")
     if not before:
         return None
     p = before[-1]
