@@ -42,6 +42,7 @@ def test_may_the_verb_is_not_a_month():
 def test_timing_rule():
     assert dates.timing(date(2015, 4, 25), "day", PUB) == "current"
     assert dates.timing(date(2015, 3, 28), "day", PUB) == "background"
+    assert dates.timing(date(2015, 4, 19), "day", PUB) == "background"  # a week before: recalled
     assert dates.timing(date(2015, 3, 1), "month", PUB) == "background"
     assert dates.timing(date(2015, 4, 1), "month", PUB) == "current"
     assert dates.timing(date(2011, 1, 1), "year", PUB) == "background"

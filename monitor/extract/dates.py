@@ -25,7 +25,7 @@ _NUM_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five"
               "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "several": 3, "few": 3,
               "a few": 3, "couple of": 2, "a couple of": 2}
 
-RECENT_DAYS = 10  # a change dated within this many days before publication is news
+RECENT_DAYS = 6  # a change dated within this many days before publication is news
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +35,7 @@ class DateExpr:
     date: date
     precision: str  # day | month | year
     relative: bool  # resolved against the publication date
+    recalled: bool = False  # "earlier this month", "last week": told as history, not as news
 
 
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
@@ -50,11 +51,12 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
                            r"(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")),
     ("rel", re.compile(r"\b(?P<rel>today|tonight|this morning|this afternoon|this evening|earlier today|"
                        r"yesterday|last night|overnight|the previous day|the day before|"
-                       r"last week|earlier this week|this week|last weekend|this weekend|"
-                       r"last month|earlier this month|this month|last year|earlier this year|this year|"
-                       r"the previous year|the previous month)\b", re.I)),
+                       r"last week|earlier this week|earlier in the week|this week|last weekend|this weekend|"
+                       r"last month|earlier this month|earlier in the month|this month|last year|earlier this year|"
+                       r"earlier in the year|this year|the previous year|the previous month|the previous week)\b", re.I)),
     ("ago", re.compile(r"\b(?P<n>\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|"
-                       r"a few|a couple of)\s+(?P<unit>day|week|month|year)s?\s+(?:ago|earlier|before)\b", re.I)),
+                       r"a few|a couple of)\s+(?P<unit>day|week|month|year)s?\s+(?:ago|earlier|before)"
+                       r"(?:\s+(?:this|that)\s+(?:week|month|day))?\b", re.I)),
 ]
 
 
@@ -128,21 +130,23 @@ def _resolve(kind: str, m: re.Match[str], pub: date | None) -> DateExpr | None:
 
 
 def _relative(m: re.Match[str], rel: str, pub: date) -> DateExpr:
+    recalled = rel.startswith(("earlier", "last", "the previous"))
+
     def mk(d: date, precision: str) -> DateExpr:
-        return DateExpr(m.start(), m.end(), d, precision, True)
+        return DateExpr(m.start(), m.end(), d, precision, True, recalled)
 
     if rel in ("today", "tonight", "this morning", "this afternoon", "this evening", "earlier today"):
         return mk(pub, "day")
     if rel in ("yesterday", "last night", "overnight", "the previous day", "the day before"):
         return mk(pub - timedelta(days=1), "day")
-    if rel in ("last week", "last weekend"):
+    if rel in ("last week", "last weekend", "the previous week"):
         return mk(pub - timedelta(days=7), "day")
-    if rel in ("earlier this week", "this week", "this weekend"):
+    if rel in ("earlier this week", "earlier in the week", "this week", "this weekend"):
         return mk(pub - timedelta(days=pub.weekday() and 1), "day")
     if rel in ("last month", "the previous month"):
         y, mo = divmod(pub.year * 12 + pub.month - 2, 12)
         return mk(date(y, mo + 1, 1), "month")
-    if rel in ("earlier this month", "this month"):
+    if rel in ("earlier this month", "earlier in the month", "this month"):
         return mk(date(pub.year, pub.month, 1), "month")
     if rel in ("last year", "the previous year"):
         return mk(date(pub.year - 1, 1, 1), "year")

@@ -40,8 +40,10 @@ _BACKGROUND_CUE = re.compile(
     r"\b(?:once|previously|formerly|in\s+the\s+past|years?\s+ago|decades?\s+ago|used\s+to|originally|at\s+the\s+time|"
     r"back\s+then|first\s+(?:captured|seized|took|taken|fell)|had\s+(?:been\s+)?(?:held|controlled)\s+since|"
     r"has\s+(?:been\s+)?(?:held|controlled)\s+since|since\s+(?:19|20)\d\d|"
-    r"(?:a|one|two|three|several|few|many|\d+)\s+(?:weeks?|months?|years?)\s+(?:after|since|before)|"
-    r"(?:less|more)\s+than\s+(?:a|one|two|three)\s+(?:weeks?|months?|years?)\s+(?:after|since|ago))\b",
+    r"(?:a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|several|few|many|"
+    r"\d+|days|weeks|months|years)\s+(?:days?\s+|weeks?\s+|months?\s+|years?\s+)?(?:after|since|before)|"
+    r"(?:less|more)\s+than\s+(?:a|one|two|three)\s+(?:weeks?|months?|years?)\s+(?:after|since|ago)|"
+    r"anniversary|(?:a|one|two|three|\d+)\s+(?:decades?|years?)\s+on)\b",
     re.I,
 )
 _STATE_WORDS = re.compile(r"\b(?:regime|government|army|troops|soldiers|military|junta)\b", re.I)
@@ -192,9 +194,11 @@ class _Article:
         country = entry.country
         actor, quality, assoc = self._taker(c, country, s_actors)
         previous = self._holder(c.previous, c.previous_generic, country, exclude=actor)
-        d, precision, explicit = self._date(c)
-        cue = bool(_BACKGROUND_CUE.search(c.sentence.text))
+        d, precision, explicit, recalled = self._date(c)
+        cue = self._history_cue(c)
         timing = dates.timing(d, precision, self.pub) if explicit else ("background" if cue else "current")
+        if recalled or (cue and timing == "current" and precision != "day"):
+            timing = "background"
         if not explicit:  # undated news is dated at publication; undated history stays undated
             d, precision = (self.pub, "day") if timing == "current" else (None, "year")
         lo = max(c.sentence.start, self.text_start)  # the story's words, not the dateline's agency
@@ -320,11 +324,28 @@ class _Article:
                 return a.ref()
         return None
 
-    def _date(self, c: roles.Claim) -> tuple[date | None, str, bool]:
+    def _history_cue(self, c: roles.Claim) -> bool:
+        """A cue that the change is recalled, in the trigger's own clause ("days after the group took Y")."""
+        s = c.sentence
+        t0 = c.trigger[0] - s.start
+        for m in _BACKGROUND_CUE.finditer(s.text):
+            if m.start() < t0 and not re.search(r"[;]|\b(?:but|while|whereas)\b", s.text[m.end():t0]):
+                return True  # cue governs the clause that holds the trigger
+            if m.start() >= t0 and not re.search(r"[,;]", s.text[t0:m.start()]):
+                return True  # "captured the town years ago"
+        return False
+
+    def _date(self, c: roles.Claim) -> tuple[date | None, str, bool, bool]:
         s = c.sentence
         exprs = dates.find_dates(s.text, self.pub)
         if not exprs:
-            return None, "day", False
+            return None, "day", False, False
+        place_end = c.place.end - s.start
+        if c.voice == "active" and c.place.start - s.start > c.trigger[1] - s.start:
+            # a list of places ("took Gao on Saturday and Kidal on Friday"): a date right after the place wins
+            for e in exprs:
+                if 0 <= e.start - place_end <= 25 and not re.search(r"[,;]|\band\b", s.text[place_end:e.start]):
+                    return e.date, e.precision, True, e.recalled
         t0, t1 = c.trigger[0] - s.start, c.trigger[1] - s.start
         obj_end = max(t1, c.place.end - s.start)
         best, best_d = None, 1e9
@@ -343,8 +364,8 @@ class _Article:
             if dist < best_d:
                 best, best_d = e, dist
         if best is None:
-            return None, "day", False
-        return best.date, best.precision, True
+            return None, "day", False, False
+        return best.date, best.precision, True, best.recalled
 
     # ------------------------------------------------------------------------------------------
     def _merge(self, resolved: list[_Resolved]) -> list[tuple[str, _Cluster]]:
