@@ -319,3 +319,12 @@ def test_extractor_stays_above_a_conservative_floor_on_the_own_set():
 ITEM_F1_FLOOR = 0.70
 EVENT_F1_FLOOR = 0.60
 ALARMS_CEILING = 8
+
+
+def test_an_acronym_alone_does_not_map_a_gold_name_to_another_group():
+    catalogue = {"jas": ActorRef(id="boko-haram", name="Boko Haram"), "adf": ActorRef(id="adf", name="ADF rebels")}
+    matcher = ActorMatcher(lambda name, country: catalogue.get(name.lower()))
+    assert matcher.gold_ids("JaS: Levant Front", "SY") == set()
+    assert matcher.gold_ids("ADF: Allied Democratic Forces", "CD") == set()  # "ADF rebels" is not alike enough
+    catalogue["adf"] = ActorRef(id="adf", name="Allied Democratic Forces")
+    assert ActorMatcher(lambda n, c: catalogue.get(n.lower())).gold_ids("ADF: Allied Democratic Forces", "CD") == {"adf"}
