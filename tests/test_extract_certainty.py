@@ -50,9 +50,14 @@ def test_reported_by_a_neutral_source():
     assert e.certainty == "reported"
 
 
-def test_one_side_claims_it():
-    (e,) = extract("Islamic State said in a statement on Sunday that its fighters had captured Sirte.")
-    assert e.certainty == "claimed" and e.actor.id == "islamic-state"
+def test_a_sides_undisputed_word_is_reported_but_less_sure():
+    (own,) = extract("Islamic State said in a statement on Sunday that its fighters had captured Sirte.")
+    (monitor,) = extract("Islamic State fighters captured Sirte on Sunday, residents said.")
+    assert own.certainty == monitor.certainty == "reported"
+    assert own.actor.id == "islamic-state" and own.confidence < monitor.confidence
+
+
+def test_claim_language_makes_a_claim():
     (e,) = extract("The Arakan Army claimed on Sunday to have taken Paletwa, a town in Chin State.")
     assert e.certainty == "claimed"
 
@@ -62,11 +67,23 @@ def test_hedged_report_is_unconfirmed():
     assert e.certainty == "unconfirmed"
 
 
-def test_claim_and_denial():
-    (e,) = extract("The Taliban claimed on Sunday to have captured Kunduz. The defence ministry denied the claim, "
+def test_disputed_claim_is_claimed():
+    (e,) = extract("The Taliban said on Sunday they had captured Kunduz. The defence ministry denied it, "
                    "insisting the city remains under government control.")
-    assert e.certainty == "denied"
-    assert e.confidence <= 0.3
+    assert e.certainty == "claimed" and e.timing == "current"
+
+
+def test_denial_backed_by_witnesses_is_denied():
+    (e,) = extract("The Taliban claimed on Sunday to have captured Kunduz. The defence ministry denied the claim, "
+                   "insisting the city remains under government control. Residents said soldiers were still "
+                   "patrolling the main streets.")
+    assert e.certainty == "denied" and e.confidence <= 0.3
+
+
+def test_disputed_by_fighting_going_on():
+    (e,) = extract("Russia said on Saturday its forces had captured Bakhmut, but Ukraine insisted its troops were "
+                   "still fighting in the city.")
+    assert e.certainty == "claimed"
 
 
 def test_negated_change_is_a_denial_not_a_change():
@@ -74,10 +91,11 @@ def test_negated_change_is_a_denial_not_a_change():
     assert all(e.certainty == "denied" for e in events)
 
 
-def test_confidence_orders_certainty():
+def test_confidence_orders_sources():
     reported = extract("Rebels captured Morek on Sunday, residents said.")[0].confidence
-    claimed = extract("Rebels captured Morek on Sunday, a rebel spokesman said.")[0].confidence
-    assert reported > claimed
+    own_word = extract("Rebels captured Morek on Sunday, a rebel spokesman said.")[0].confidence
+    claimed = extract("Rebels claimed to have captured Morek on Sunday.")[0].confidence
+    assert reported > own_word > claimed
 
 
 @pytest.mark.parametrize("before, is_blocked", [
@@ -90,7 +108,14 @@ def test_blocking_words_before_a_trigger(before, is_blocked):
 
 def test_attribution_rules():
     assert certainty.attribution("Rebels took the town, witnesses said.") == "reported"
-    assert certainty.attribution("Rebels took the town, the group's media office said.") == "claimed"
-    assert certainty.attribution("According to the army, troops took the town.") == "claimed"
-    assert certainty.attribution("Rebels took the town, the army and residents said.") == "reported"
+    assert certainty.attribution("Rebels took the town, the group's media office said.") == "reported"
+    assert certainty.attribution("The group claimed it took the town.") == "claimed"
     assert certainty.attribution("Rebels allegedly took the town.") == "unconfirmed"
+    assert certainty.source_kind("Rebels took the town, the group's media office said.") == "party"
+    assert certainty.source_kind("According to the army, troops took the town.") == "party"
+    assert certainty.source_kind("Rebels took the town, the army and residents said.") == "neutral"
+    assert certainty.source_kind("Rebels took the town.") == "none"
+    assert certainty.dispute("Ukraine insisted its troops were still fighting in the city.")
+    assert certainty.dispute("The Taliban said they had taken three checkpoints, a claim officials rejected.")
+    assert not certainty.dispute("Fighting continued on the outskirts on Sunday.")
+    assert certainty.confirms_holder("Residents said soldiers were still patrolling the streets.")

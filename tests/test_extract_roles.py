@@ -124,7 +124,7 @@ def test_actor_countries_steer_place_choice():
 
 def test_announced_liberation_names_the_taker_and_the_loser():
     e = one("SDF fighters announced the full liberation of Raqqa from Islamic State on Tuesday.")
-    assert ids(e) == ("sdf", "islamic-state") and e.certainty == "claimed"
+    assert ids(e) == ("sdf", "islamic-state") and e.certainty == "reported"  # undisputed
 
 
 def test_foreign_army_gain_and_allied_recapture():

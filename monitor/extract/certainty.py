@@ -92,21 +92,14 @@ def is_denial(sentence: str) -> bool:
     return bool(_DENIAL.search(sentence))
 
 
-def attribution(sentence: str, party_spans: list[tuple[int, int]] = ()) -> str:
-    """'reported', 'claimed' or 'unconfirmed' for a sentence reporting a change.
-
-    ``party_spans``: where armed actors are named in the sentence; a source naming one is a party.
-    """
-    if _UNCONFIRMED.search(sentence):
-        return "unconfirmed"
+def source_kind(sentence: str, party_spans: list[tuple[int, int]] = ()) -> str:
+    """Who a sentence says it from: 'neutral', 'party' (a side of the fight) or 'none' (the reporter's own)."""
     sources: list[tuple[int, int]] = []
     for pattern in (_ACCORDING, _SAID_AFTER, _SAID_BEFORE, _SAID_TAIL):
         for m in pattern.finditer(sentence):
             sources.append(m.span("src"))
-    if _CLAIM_VERB.search(sentence) and not sources:
-        return "claimed"
     if not sources:
-        return "reported"
+        return "none"
     neutral = party = False
     for s, e in sources:
         src = sentence[s:e]
@@ -114,8 +107,41 @@ def attribution(sentence: str, party_spans: list[tuple[int, int]] = ()) -> str:
             neutral = True
         if _PARTY.search(src) or any(s <= ps < e for ps, _ in party_spans):
             party = True
-    if _CLAIM_VERB.search(sentence) and not neutral:
+    return "party" if party and not neutral else "neutral"
+
+
+def attribution(sentence: str, party_spans: list[tuple[int, int]] = ()) -> str:
+    """'reported', 'claimed' or 'unconfirmed' for one sentence reporting a change.
+
+    The labelling convention of ``eval/README.md``: a side's own statement that nobody disputes is
+    *reported* (a dispute elsewhere in the article turns it into *claimed*, see ``dispute``); *claimed*
+    here means the text itself calls it a claim; *unconfirmed* means the text hedges it.
+    """
+    if _CLAIM_VERB.search(sentence):
         return "claimed"
-    if party and not neutral:
-        return "claimed"
+    if _UNCONFIRMED.search(sentence):
+        return "unconfirmed"
     return "reported"
+
+
+_DISPUTE = re.compile(
+    r"\b(?:said|says|insisted|insists|maintained|stressed|added)\b[^.;]{0,100}\b(?:still\s+(?:held|holds?|holding|"
+    r"fighting|in\s+control|controls?|controlled|defending|in\s+the\s+city|in\s+the\s+town)|"
+    r"fighting\s+(?:was\s+|is\s+)?continu\w*|continu\w*\s+(?:to\s+)?(?:fight|hold|resist))|"
+    r"\bclaims?\b[^.;]{0,40}\b(?:rejected|denied|dismissed|disputed|refuted)\b|\bwere\s+still\s+fighting\b",
+    re.I,
+)
+_WITNESS = re.compile(r"\b(?:residents?|witnesses?|footage|geolocated|satellite|independent|analysts?|correspondents?|"
+                      r"reporters?|journalists?|locals?)\b", re.I)
+_STILL_HELD = re.compile(r"\b(?:still|remain\w*|patroll\w*|deployed|held|holding|in\s+control|calm|open|only\s+in)\b",
+                         re.I)
+
+
+def dispute(sentence: str) -> bool:
+    """The sentence denies or disputes a change ("denied the town had fallen", "said fighting continued")."""
+    return bool(_DENIAL.search(sentence) or _DISPUTE.search(sentence))
+
+
+def confirms_holder(sentence: str) -> bool:
+    """Independent eyes say the holder still holds ("Residents said soldiers were patrolling the streets")."""
+    return bool(_WITNESS.search(sentence) and _STILL_HELD.search(sentence))

@@ -71,7 +71,7 @@ class _Resolved:
 @dataclass
 class _Cluster:
     items: list[_Resolved] = field(default_factory=list)
-    denied: bool = False
+    denied: str | None = None  # "weak": disputed; "strong": disputed and witnesses say the holder holds
 
     @property
     def timing(self) -> str:
@@ -164,7 +164,7 @@ class _Article:
         denials: list[tuple[Sentence, list[PlaceMention]]] = []
         for s in self.sentences:
             s_places = [p for p in self.places if s.start <= p.start < s.end]
-            if certainty.is_denial(s.text):
+            if certainty.dispute(s.text):
                 denials.append((s, s_places))
             if not _TRIGGER_ANY.search(s.text):
                 continue
@@ -202,8 +202,12 @@ class _Article:
         if not explicit:  # undated news is dated at publication; undated history stays undated
             d, precision = (self.pub, "day") if timing == "current" else (None, "year")
         lo = max(c.sentence.start, self.text_start)  # the story's words, not the dateline's agency
-        cert = certainty.attribution(self.body[lo:c.sentence.end], [(a.start - lo, a.end - lo) for a in s_actors])
+        said = self.body[lo:c.sentence.end]
+        spans = [(a.start - lo, a.end - lo) for a in s_actors]
+        cert = certainty.attribution(said, spans)
         conf = c.strength * quality * sure * _CERTAINTY_FACTOR[cert] * (0.85 if c.place.antecedent else 1.0)
+        if certainty.source_kind(said, spans) == "party":
+            conf *= 0.9  # a side's own word, undisputed: reported, but less sure than a monitor's
         return _Resolved(c, entry, sure, actor, assoc, quality, previous, d, precision, explicit, timing, cert,
                          conf, cue)
 
@@ -429,7 +433,11 @@ class _Article:
                     continue
                 near = any(abs(i.claim.sentence.paragraph - s.paragraph) <= 1 for i in cl.items)
                 if key in keys or (not ps and near):
-                    cl.denied = True
+                    evidence = {i.claim.sentence.start for i in cl.items}
+                    witnesses = any(certainty.confirms_holder(x.text) for x in self.sentences
+                                    if abs(x.paragraph - s.paragraph) <= 1 and x.start not in evidence)
+                    if witnesses or cl.denied != "strong":
+                        cl.denied = "strong" if witnesses else "weak"
 
     def _event(self, key: str, cl: _Cluster, source: Source | None) -> Event | None:
         items = sorted(cl.items, key=lambda r: (r.actor is not None, r.actor_quality, r.confidence), reverse=True)
@@ -453,9 +461,11 @@ class _Article:
         subtype = _subtype(actor, previous, kinds, any(r.claim.peaceful for r in cl.items), best.entry.country,
                            self.cat)
         certs = {r.certainty for r in cl.items}
-        cert = "reported" if "reported" in certs else "unconfirmed" if "unconfirmed" in certs else "claimed"
-        if cl.denied:
-            cert = "claimed" if cert == "reported" else "denied"
+        cert = "reported" if "reported" in certs else "claimed" if "claimed" in certs else "unconfirmed"
+        if cl.denied == "strong":  # disputed, and independent eyes say the holder still holds
+            cert = "denied"
+        elif cl.denied == "weak":  # one side says so, the other disputes it
+            cert = "claimed"
         conf = max(r.confidence for r in cl.items) + min(0.08, 0.03 * (len({r.claim.sentence.start for r in cl.items}) - 1))
         conf *= _CERTAINTY_FACTOR[cert] / max(_CERTAINTY_FACTOR[r.certainty] for r in cl.items)
         if actor is None:

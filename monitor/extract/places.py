@@ -242,7 +242,8 @@ def resolve(mention: PlaceMention, gazetteer: Gazetteer, countries: dict[str, fl
             best.country in neighbours(iso) for iso in countries)  # Russian forces in a Ukrainian town
         if in_context or not countries:
             return best, (1.0 if countries or len({e.country for e in ranked}) == 1 else 0.7)
-        if best.population >= 500_000 and area is None:
+        primary = fold(best.name) == mention.key  # "Sirte" is Sirte; "Boni" is only an old name of Bonn
+        if area is None and (primary and best.population >= 1000 or best.population >= 500_000):
             return best, 0.6
     country = area.country if area else top
     if country is None:
