@@ -202,24 +202,22 @@ class Monitor:
     def output(self) -> str:
         return self.log_path.read_text()
 
-    def broker_port(self, timeout: float = 120) -> int:
+    def said(self, pattern: str, what: str, timeout: float) -> str:
+        """The first group of the first output line matching ``pattern``, waiting for it to be said."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            match = re.search(r"embedded broker on kafka://127\.0\.0\.1:(\d+)", self.output())
+            match = re.search(pattern, self.output())
             if match:
-                return int(match.group(1))
+                return match.group(1)
             assert self.process.poll() is None, self.output()
             time.sleep(0.1)
-        raise AssertionError("the monitor never said where its embedded broker is:\n" + self.output())
+        raise AssertionError(f"the monitor never said where {what} is:\n" + self.output())
+
+    def broker_port(self, timeout: float = 120) -> int:
+        return int(self.said(r"embedded broker on kafka://127\.0\.0\.1:(\d+)", "its embedded broker", timeout))
 
     def web_port(self, timeout: float = 60) -> int:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            match = re.search(r"web view on http://[\d.]+:(\d+)/", self.output())
-            if match:
-                return int(match.group(1))
-            time.sleep(0.1)
-        raise AssertionError("the monitor never said where its web view is:\n" + self.output())
+        return int(self.said(r"web view on http://[\d.]+:(\d+)/", "its web view", timeout))
 
     def stop(self, sig: int = signal.SIGINT, timeout: float = 30) -> int:
         if self.process.poll() is None:
