@@ -36,7 +36,9 @@ _DENIAL = re.compile(
     r"remain(?:s|ed)?\s+(?:firmly\s+|fully\s+)?(?:in|under)\s+(?:the\s+)?(?:\w+\s+){0,2}(?:control|hands)|"
     r"still\s+(?:firmly\s+)?(?:in|under)\s+(?:the\s+)?(?:\w+\s+){0,2}(?:control|hands)|"
     r"(?:is|are|was|were)\s+not\s+in\s+control|(?:false|baseless|fabricated|untrue|fake)\s+(?:claims?|reports?|news)|"
-    r"no\s+truth|(?:claims?|reports?)\s+(?:\w+\s+){0,3}(?:were|was|are|is)\s+(?:false|baseless|untrue|fabricated))",
+    r"no\s+truth|(?:claims?|reports?)\s+(?:\w+\s+){0,3}(?:were|was|are|is)\s+(?:false|baseless|untrue|fabricated)|"
+    r"(?:claims?|reports?)\b[^.;]{0,60}\bas\s+(?:false|baseless|untrue|fabricated|propaganda|a\s+ploy|lies)|"
+    r"(?:had|has|have|was|were|is|are)\s+not\s+(?:been\s+)?(?:lost|fallen|captured|taken|overrun|seized))",
     re.I,
 )
 _UNCONFIRMED = re.compile(
@@ -110,15 +112,19 @@ def source_kind(sentence: str, party_spans: list[tuple[int, int]] = ()) -> str:
     return "party" if party and not neutral else "neutral"
 
 
-def attribution(sentence: str, party_spans: list[tuple[int, int]] = ()) -> str:
+def attribution(sentence: str, party_spans: list[tuple[int, int]] = (), trigger: int | None = None) -> str:
     """'reported', 'claimed' or 'unconfirmed' for one sentence reporting a change.
 
     The labelling convention of ``eval/README.md``: a side's own statement that nobody disputes is
     *reported* (a dispute elsewhere in the article turns it into *claimed*, see ``dispute``); *claimed*
     here means the text itself calls it a claim; *unconfirmed* means the text hedges it.
     """
-    if _CLAIM_VERB.search(sentence):
-        return "claimed"
+    for m in _CLAIM_VERB.finditer(sentence):
+        if trigger is None or (m.start() < trigger and not re.search(r"[;]|\b(?:after|before|since|when|while|but)\b",
+                                                                      sentence[m.end():trigger], re.I)) \
+                or (m.start() >= trigger and not re.search(r"\b(?:after|before|since|when|while|but)\b",
+                                                            sentence[trigger:m.start()], re.I)):
+            return "claimed"  # the claim verb governs this trigger's clause
     if _UNCONFIRMED.search(sentence):
         return "unconfirmed"
     return "reported"

@@ -29,7 +29,7 @@ DEMONYMS: dict[str, str] = {
     "azerbaijani": "AZ", "armenian": "AM", "georgian": "GE", "american": "US", "french": "FR",
     "british": "GB", "chinese": "CN", "thai": "TH", "dr congo": "CD", "drc": "CD",
     "democratic republic of congo": "CD", "democratic republic of the congo": "CD",
-    "republic of congo": "CG", "us": "US", "u s": "US", "usa": "US", "uk": "GB", "gaza": "PS",
+    "republic of congo": "CG", "congo": "CD", "eastern congo": "CD", "us": "US", "u s": "US", "usa": "US", "uk": "GB", "gaza": "PS",
     "ivory coast": "CI", "cote d ivoire": "CI", "czech republic": "CZ", "tigray": None,
 }
 

@@ -49,14 +49,14 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("y", re.compile(r"\b(?i:in|since|during|of|by|until|early|late|mid|before|after)[\s-]+(?P<y>(?:19|20)\d{2})\b")),
     ("weekday", re.compile(r"\b(?P<pre>(?i:last|this|on|early|late|since)\s+)?"
                            r"(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")),
+    ("ago", re.compile(r"\b(?P<n>\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|"
+                       r"a few|a couple of)\s+(?P<unit>day|week|month|year)s?\s+(?:ago|earlier|before)"
+                       r"(?:\s+(?:this|that)\s+(?:week|weekend|month|day))?\b", re.I)),
     ("rel", re.compile(r"\b(?P<rel>today|tonight|this morning|this afternoon|this evening|earlier today|"
                        r"yesterday|last night|overnight|the previous day|the day before|"
                        r"last week|earlier this week|earlier in the week|this week|last weekend|this weekend|"
                        r"last month|earlier this month|earlier in the month|this month|last year|earlier this year|"
                        r"earlier in the year|this year|the previous year|the previous month|the previous week)\b", re.I)),
-    ("ago", re.compile(r"\b(?P<n>\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|"
-                       r"a few|a couple of)\s+(?P<unit>day|week|month|year)s?\s+(?:ago|earlier|before)"
-                       r"(?:\s+(?:this|that)\s+(?:week|month|day))?\b", re.I)),
 ]
 
 

@@ -204,7 +204,7 @@ class _Article:
         lo = max(c.sentence.start, self.text_start)  # the story's words, not the dateline's agency
         said = self.body[lo:c.sentence.end]
         spans = [(a.start - lo, a.end - lo) for a in s_actors]
-        cert = certainty.attribution(said, spans)
+        cert = certainty.attribution(said, spans, c.trigger[0] - lo)
         conf = c.strength * quality * sure * _CERTAINTY_FACTOR[cert] * (0.85 if c.place.antecedent else 1.0)
         if certainty.source_kind(said, spans) == "party":
             conf *= 0.9  # a side's own word, undisputed: reported, but less sure than a monitor's
@@ -428,11 +428,12 @@ class _Article:
                 entry, _ = resolve(p, self.ex.gazetteer, self.ctx, self.body)
                 if entry is not None:
                     keys.add(_place_key(entry))
+            named_here = keys & {k for k, c in clusters if c.timing == "current"}
             for key, cl in clusters:
                 if cl.timing != "current":
                     continue
                 near = any(abs(i.claim.sentence.paragraph - s.paragraph) <= 1 for i in cl.items)
-                if key in keys or (not ps and near):
+                if key in keys or (not named_here and near):
                     evidence = {i.claim.sentence.start for i in cl.items}
                     witnesses = any(certainty.confirms_holder(x.text) for x in self.sentences
                                     if abs(x.paragraph - s.paragraph) <= 1 and x.start not in evidence)

@@ -530,7 +530,8 @@ def _subject(c: Claim, text: str, base: int, vstart: int, vend: int, actors: lis
         head = head[:cuts[-1].start()]
     lo = base + floor + cut
     cands = [a for a in actors if lo <= a.start and a.end <= base + vstart and _subject_like(a, text, base)]
-    if re.search(r"\b(?:it|they|he|she)\s+(?:(?:had|have|has|was|were|is|are|now|also|then|later|first|eventually)\s+)*$",
+    if re.search(r"\b(?:(?:it|they|he|she)|(?:its|their|his|her)\s+(?:own\s+)?(?:forces|troops|fighters|units|men|"
+                 r"soldiers))\s+(?:(?:had|have|has|was|were|is|are|now|also|then|later|first|eventually)\s+)*$",
                  head, re.I):
         # "Russia's biggest gain since it captured Bakhmut": the pronoun stands for the last actor named
         before = [a for a in actors if base <= a.start and a.end <= base + vstart and not a.generic_state]
