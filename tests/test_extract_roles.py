@@ -132,3 +132,26 @@ def test_foreign_army_gain_and_allied_recapture():
     assert ids(e) == ("russia-government", "ukraine-government") and e.subtype == "non_state_overtakes"
     e = one("Rwandan troops retook Mocimboa da Praia, the port held by insurgents for a year.")
     assert e.subtype == "government_regains"
+
+
+def test_entering_counts_only_when_the_defenders_left():
+    e = one("Government troops entered the town of Saraqeb on Saturday after the rebels pulled back overnight.")
+    assert e.location.name == "Saraqib" and e.actor.id == "syria-government"
+    assert EventExtractor.default().extract("Ethiopian forces entered Mekelle on Saturday.", published=PUB) == []
+
+
+def test_fell_without_an_agent():
+    e = one("The eastern city of Jalalabad fell without a fight early on Sunday.")
+    assert e.location.name == "Jalalabad" and e.actor is None
+
+
+def test_list_of_places_with_their_own_days():
+    events = EventExtractor.default().extract(
+        "Tuareg rebels had taken Gao on Saturday and Kidal on Friday.", published=PUB)
+    by_place = {e.location.name: e.date for e in events}
+    assert by_place == {"Gao": date(2024, 3, 9), "Kidal": date(2024, 3, 8)}
+
+
+def test_handed_back():
+    e = one("The Myanmar National Democratic Alliance Army handed Lashio back to the military government on Sunday.")
+    assert e.subtype == "non_violent_transfer" and ids(e) == ("myanmar-government", "mndaa")

@@ -30,10 +30,13 @@ GENERIC_STATE = (
     "armed forces", "national army", "state forces", "loyalist forces", "junta forces", "junta troops",
     "military junta", "federal forces", "federal troops", "defence forces", "defense forces", "government army",
     "army troops", "army soldiers", "security personnel", "national guard", "police", "police forces",
+    "internationally recognised government", "internationally recognized government", "un-backed government",
+    "government's forces", "government's troops", "the authorities", "military government",
 )
 # what a country's demonym or name combines with to name its state forces ("Syrian forces", "Mali's army")
 _STATE_HEADS = ("army", "forces", "troops", "military", "soldiers", "armed forces", "government forces",
-                "government troops", "security forces", "regime forces", "army troops", "military forces")
+                "government troops", "security forces", "regime forces", "army troops", "military forces",
+                "authorities", "government")
 _THE = re.compile(r"^\s*the\s+", re.I)
 _SHORT_CODE = re.compile(r"^[A-Z0-9/-]{1,5}$")  # acronyms matched case-sensitively (IS, AA, SNA ...)
 

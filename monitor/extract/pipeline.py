@@ -46,6 +46,12 @@ _BACKGROUND_CUE = re.compile(
     r"anniversary|(?:a|one|two|three|\d+)\s+(?:decades?|years?)\s+on)\b",
     re.I,
 )
+_DEFENDERS_LEFT = re.compile(
+    r"\b(?:withdr[ae]w\w*|withdrawn|pull(?:ed|ing)?\s+(?:out|back)|pullback|retreat\w*|abandon\w*|fled|flee(?:ing)?|"
+    r"left\s+(?:the|their|its)|surrender\w*|collaps\w*|without\s+(?:a\s+fight|(?:meeting\s+)?(?:any\s+|much\s+)?"
+    r"resistance|firing\s+a\s+shot)|little\s+resistance|unopposed|took\s+(?:full\s+|complete\s+)?control|"
+    r"took\s+over|in\s+(?:full\s+|total\s+)?control|raised\s+(?:their|the|its)\s+(?:\w+\s+)?flag|"
+    r"redeploy\w*|regroup\w*|giving\s+\w+\s+control|handed\s+over)\b", re.I)
 _STATE_WORDS = re.compile(r"\b(?:regime|government|army|troops|soldiers|military|junta)\b", re.I)
 _CERTAINTY_FACTOR = {"reported": 1.0, "unconfirmed": 0.8, "claimed": 0.8, "denied": 0.3}
 
@@ -171,7 +177,7 @@ class _Article:
             s_actors = [a for a in self.actors if s.start <= a.start < s.end]
             earlier = [p for p in self.places if s.start - 1500 <= p.start < s.start]
             for claim in roles.find_claims(s, s_places, s_actors, earlier):
-                if claim.blocked:
+                if claim.blocked or (claim.voice == "enter" and not self._defenders_left(s)):
                     continue
                 if claim.negated:
                     denials.append((s, [claim.place]))
@@ -185,6 +191,12 @@ class _Article:
         self._apply_denials(clusters, denials)
         events = [self._event(k, c, source) for k, c in clusters]
         return [e for e in events if e is not None]
+
+    def _defenders_left(self, s: Sentence) -> bool:
+        """Entering a place is a change only when the text says the holder left or gave way (this or next door)."""
+        i = self.sentences.index(s)
+        window = " ".join(x.text for x in self.sentences[max(0, i - 1):i + 2] if abs(x.paragraph - s.paragraph) <= 1)
+        return bool(_DEFENDERS_LEFT.search(window))
 
     # ------------------------------------------------------------------------------------------
     def _resolve(self, c: roles.Claim, s_actors: list[ActorMention]) -> _Resolved | None:

@@ -144,8 +144,10 @@ def _mention(folded: FoldedText, first: int, last: int, key: str, entries: list[
     tail = text[toks[last].start:toks[last].end]
     if not (head[:1].isupper() and tail[:1].isupper()):
         return None
-    if first == last and (key in COMMON_WORDS or len(key) < 4 and not head.isupper() or head.isupper() and len(head) <= 4):
-        return None
+    at_start = _sentence_start(text[max(0, start - 80):start], len(text[max(0, start - 80):start]))
+    if first == last and (key in COMMON_WORDS or len(key) < 3 or len(key) == 3 and at_start
+                          or head.isupper() and len(head) <= 4):
+        return None  # "Hit" mid-sentence is a town; at a sentence's start it is a verb
     # part of a longer capitalised name (a person, an organisation): "Ahmad Mansour", "Idlib Military Council"
     after = text[end:end + 40]
     nxt = re.match(r"[ \t]+([A-Z][\w'’-]*)", after)
@@ -243,7 +245,9 @@ def resolve(mention: PlaceMention, gazetteer: Gazetteer, countries: dict[str, fl
         if in_context or not countries:
             return best, (1.0 if countries or len({e.country for e in ranked}) == 1 else 0.7)
         primary = fold(best.name) == mention.key  # "Sirte" is Sirte; "Boni" is only an old name of Bonn
-        if area is None and (primary and best.population >= 1000 or best.population >= 500_000):
+        strong_context = countries[top] >= 2.0 if top else False  # "Palma" in a story about Mozambique
+        if area is None and (best.population >= 1_000_000 or
+                             not strong_context and (primary and best.population >= 1000 or best.population >= 500_000)):
             return best, 0.6
     country = area.country if area else top
     if country is None:

@@ -56,7 +56,7 @@ REGAIN = re.compile(
     r"regain(?:ed|s|ing)?(?:\s+" + _CONTROL + r")?|reclaim(?:ed|s|ing)?|re-?conquer\w*|"
     r"re-?(?:establish|assert|impos)\w*\s+" + _CONTROL + r"|"
     r"(?:won|win|wins|winning|took|take|takes|taking|taken)\s+back(?:\s+control\s+of)?)"
-    r"|(?P<weak>recover(?:ed|s|ing)?|re-?occup\w*|re-?entered|re-?enter|re-?liberat\w*))\b",
+    r"|(?P<weak>recover(?:ed|s|ing)?|re-?occup\w*|re-?liberat\w*))\b",
     re.I,
 )
 DRIVE = re.compile(
@@ -68,7 +68,7 @@ DRIVE = re.compile(
 PASSIVE = re.compile(
     r"\b(?:was|were|been|being|is|are|be|got|had\s+been|has\s+been|have\s+been)\s+" + _ADV +
     r"(?P<v>captured|seized|taken\s+over|overrun|liberated|retaken|recaptured|conquered|freed|regained|reclaimed|"
-    r"taken\s+back|won\s+back|handed\s+over|abandoned|taken|cleared|secured)\b",
+    r"taken\s+back|won\s+back|handed\s+over|abandoned|taken|cleared)\b",
     re.I,
 )
 FELL = re.compile(
@@ -93,9 +93,15 @@ WITHDRAW = re.compile(
 )
 MOVED_IN = re.compile(r"\b(?:moved|move|moves|moving|swept|rolled|marched|poured)\s+in(?:to)?\b|\bentered\b|"
                       r"\btook\s+(?:over|control)\b|\bfilled\s+the\s+(?:vacuum|void)\b", re.I)
-HANDOVER = re.compile(r"\b(?:hand(?:ed|s|ing)?\s+over|surrender(?:ed|s|ing)?|ced(?:ed|es|ing)|turn(?:ed|s|ing)?\s+over)\s+",
+HANDOVER = re.compile(r"\b(?:hand(?:ed|s|ing)?(?:\s+(?:over|back))?|surrender(?:ed|s|ing)?|ced(?:ed|es|ing)|"
+                      r"turn(?:ed|s|ing)?\s+over)\s+",
                       re.I)
 _POSSESSIVE_NOMINAL = re.compile(r"['’]s\s+(?:\w+\s+)?(?:capture|seizure|fall|takeover|recapture|liberation)\b", re.I)
+ENTER = re.compile(r"\b(?P<re>re-?)?(?:entered|enters|entering|(?:walked|pushed|moved|marched|rolled|stormed|drove|"
+                   r"poured|streamed)\s+into)\b", re.I)
+PLAIN_FELL = re.compile(
+    r"\b(?:fell|has\s+fallen|had\s+fallen|have\s+fallen)\b(?!\s+(?:on|in|near|at|short|silent|ill|back|apart|victim|"
+    r"below|by|from|to|into|asleep|quiet|under|off|over|through|behind|sharply|steadily|\d))", re.I)
 NOMINAL = re.compile(r"\b(?P<n>capture|seizure|fall|takeover|take-over|recapture|liberation|retaking|loss)\s+of\s+",
                      re.I)
 PEACEFUL = re.compile(r"\b(?:without\s+(?:a\s+)?(?:fight|resistance|a\s+shot|bloodshed|fighting)|unopposed|peacefully|"
@@ -121,7 +127,7 @@ _CHAIN_GAP = re.compile(r"^\s*(?:,|and|&|,\s*and|along\s+with|together\s+with|al
                         re.I)
 _OBJ_STOP = re.compile(r"[.;:!?]|\b(?:after|before|when|while|following|since|because|where|which|who|although|but|"
                        r"in|near|at|on|outside|around|to|with|during|across|inside|into|between|against|toward|towards|"
-                       r"under|than|as)\b", re.I)
+                       r"under|than|as|by|off|carrying|with)\b", re.I)
 _AREA_NOUN = re.compile(r"\b(?:villages?|towns?|areas?|positions?|parts?|neighbou?rhoods?|districts?|localities|"
                         r"territory|ground|settlements?|hamlets?|outposts?|bases?|most|much|all|swathes?|"
                         r"control|sections?|quarters?|suburbs?|headquarters|garrison|barracks|command|airport|"
@@ -132,7 +138,8 @@ _NON_PLACE_OBJ = re.compile(r"\b(?:soldiers?|fighters?|weapons?|prisoners?|hosta
                             r"officers?|militants?|rebels?|trucks?|drones?|documents?|responsibility|part|place|"
                             r"photos?|pictures?|video|refuge|shelter|cover|aim|office|power|steps?|action|measures?)\b",
                             re.I)
-_LIST_GAP = re.compile(r"^\s*(?:,|and|,\s*and|as\s+well\s+as|&|or|,\s*as\s+well\s+as)\s*(?:the\s+)?"
+_LIST_GAP = re.compile(r"^\s*(?:(?:on|late\s+on|early\s+on)\s+[A-Z]\w+day\s*)?"
+                       r"(?:,|and|,\s*and|as\s+well\s+as|&|or|,\s*as\s+well\s+as)\s*(?:the\s+)?"
                        r"(?:(?:nearby\s+|neighbouring\s+|neighboring\s+|adjacent\s+)?(?:town|village|city|district|area|"
                        r"locality|settlement)s?\s+(?:of\s+)?)?$", re.I)
 _SUBORDINATE = re.compile(r"\b(?:which|who|whom|after|before|since|when|while|because|although|where|until|"
@@ -270,6 +277,32 @@ def find_claims(sentence: Sentence, places: list[PlaceMention], actors: list[Act
         _mark(c, text[:m.start()])
         claims.append(c)
 
+    for m in ENTER.finditer(text):  # kept only when the article says the defenders left (see the pipeline)
+        if not free(m.span()):
+            continue
+        targets = _objects(text, base, m.end(), rel_places, strict=True, actors=actors)
+        if not targets:
+            continue
+        used.append(m.span())
+        for place in targets:
+            c = Claim(sentence, place, "regain" if m.group("re") else "gain", "enter", (base + m.start(), base + m.end()),
+                      peaceful=peaceful, strength=0.7)
+            _subject(c, text, base, m.start(), m.end(), actors)
+            _from_previous(c, text, base, place, actors)
+            _mark(c, text[:m.start()])
+            claims.append(c)
+
+    for m in PLAIN_FELL.finditer(text):  # "Jalalabad fell without a fight"
+        if not free(m.span()):
+            continue
+        place = _place_before(text, base, m.start(), rel_places, actors)
+        if place is None or len(text[place.end - base:m.start()].split()) > 3:
+            continue
+        used.append(m.span())
+        c = Claim(sentence, place, "gain", "fell", (base + m.start(), base + m.end()), peaceful=peaceful, strength=0.75)
+        _mark(c, text[:m.start()])
+        claims.append(c)
+
     for m in WITHDRAW.finditer(text):
         if not free(m.span()):
             continue
@@ -304,7 +337,7 @@ def find_claims(sentence: Sentence, places: list[PlaceMention], actors: list[Act
             prev = Claim(sentence, place, "gain", "handover", c.trigger)
             _subject(prev, text, base, m.start(), m.end(), actors)
             c.previous, c.previous_generic = prev.actors, prev.actor_generic
-            to = re.match(r"\s*(?:[\w'’-]+\s+){0,3}?to\s+", text[place.end - base:])
+            to = re.match(r"\s*(?:[\w'’-]+\s+){0,3}?(?:back\s+|over\s+)?to\s+", text[place.end - base:])
             if to:
                 _actors_at(c, actors, place.end + to.end(), text, into="actors")
             _mark(c, text[:m.start()])
@@ -395,6 +428,8 @@ def _objects(text: str, base: int, pos: int, places: list[PlaceMention], *, stri
         limit = 6 if strict else 10
         if len(words) > limit or _NON_PLACE_OBJ.search(gap) or re.search(r"[.;!?()]", gap):
             direct = False
+        elif len(words) > 2 and not (_DESCRIBED.search(gap) or _CONTROL_OF.match(text[pos - 12:pos + 1] + gap)):
+            direct = False  # "took control of a wooden boat carrying migrants off the coast of X"
         elif re.search(r"\b[A-Z][a-z]", gap) and any(n.end <= first.start for n in _unknown_names(text, base, pos, actors)):
             direct = False  # "took control of Wadi Qazzan (Sirwah, Marib)": the unknown name is the object
         else:
@@ -414,7 +449,8 @@ def _objects(text: str, base: int, pos: int, places: list[PlaceMention], *, stri
         if territorial and strict and not _CONTROL_OF.match(text[pos - 12:pos + 1]) and not re.search(
                 r"\b(?:territory|ground|villages|towns|localities|areas|positions)$", territorial.group(), re.I):
             territorial = None  # "took part in", "secured the base": not territory
-        if first is not None and territorial:
+        if first is not None and territorial and not first.wants_admin1 and not re.match(
+                r"\s+(?:district|province|region|governorate|county|state)\b", text[first.end - base:], re.I):
             gap = text[pos:first.start - base]
             if len(gap.split()) <= 16 and not re.search(r"[.;!?]", gap):
                 return [first]
@@ -444,6 +480,11 @@ _NAMES_OBJ = re.compile(
     r"neighbou?rhood|suburb|camp|outpost|hill|mountain|valley|region|county|commune|municipality)s?\s+of\s+)?"
     r"(?P<names>" + _NAME + r"(?:\s*(?:,|and|,\s*and)\s*" + _NAME + r")*)"
 )
+_DESCRIBED = re.compile(r"\b(?:town|city|village|hamlet|settlement|locality|district|capital|hub|port|stronghold|enclave|"
+                        r"base|airport|airbase|outpost|area|region|province|county|municipality|neighbou?rhood|suburb|"
+                        r"camp|headquarters|garrison|crossing|junction|oasis|island|valley|commune|township|centre|"
+                        r"center|seat|hill|heights|bastion|gateway|most|much|all|parts?|rest|control)s?\s+"
+                        r"(?:of\s+|in\s+|at\s+|over\s+)?(?:the\s+)?$", re.I)
 _APPOSITION_PLACE = re.compile(r"^\s*(?:\(|,\s*(?:a|an|the)\s+(?:[\w-]+\s+){0,3}(?:town|village|city|district|locality|"
                                r"settlement|base|port|hub|capital|township|municipality)\b)", re.I)
 _CONTROL_OF = re.compile(r".*\bcontrol\s+(?:of|over)\s*$", re.I | re.S)
