@@ -40,8 +40,8 @@ _BACKGROUND_CUE = re.compile(
     r"\b(?:once|previously|formerly|in\s+the\s+past|years?\s+ago|decades?\s+ago|used\s+to|originally|at\s+the\s+time|"
     r"back\s+then|first\s+(?:captured|seized|took|taken|fell)|had\s+(?:been\s+)?(?:held|controlled)\s+since|"
     r"has\s+(?:been\s+)?(?:held|controlled)\s+since|since\s+(?:19|20)\d\d|"
-    r"(?:a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|several|few|many|"
-    r"\d+|days|weeks|months|years)\s+(?:days?\s+|weeks?\s+|months?\s+|years?\s+)?(?:after|since|before)|"
+    r"(?:(?:a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|several|few|many|"
+    r"\d+)\s+(?:weeks?|months?|years?)|weeks|months|years|(?:several|few|many)\s+days|days)\s+(?:after|since|before)|"
     r"(?:less|more)\s+than\s+(?:a|one|two|three)\s+(?:weeks?|months?|years?)\s+(?:after|since|ago)|"
     r"anniversary|(?:a|one|two|three|\d+)\s+(?:decades?|years?)\s+on)\b",
     re.I,

@@ -246,7 +246,7 @@ def resolve(mention: PlaceMention, gazetteer: Gazetteer, countries: dict[str, fl
             return best, (1.0 if countries or len({e.country for e in ranked}) == 1 else 0.7)
         primary = fold(best.name) == mention.key  # "Sirte" is Sirte; "Boni" is only an old name of Bonn
         strong_context = countries[top] >= 2.0 if top else False  # "Palma" in a story about Mozambique
-        if area is None and (best.population >= 1_000_000 or
+        if area is None and (primary and best.population >= 1_000_000 or
                              not strong_context and (primary and best.population >= 1000 or best.population >= 500_000)):
             return best, 0.6
     country = area.country if area else top
