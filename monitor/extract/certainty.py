@@ -28,7 +28,9 @@ _ATTEMPT = re.compile(
     re.I,
 )
 _SUCCESS = re.compile(r"\b(?:managed|succeeded|able)\s+(?:\w+\s+)?(?:to|in)\s+$", re.I)
-_NEGATION = re.compile(r"\b(?:not|never|n['’]t|neither|nor|yet\s+to|no\s+one|nobody)\b(?:\s+\w+){0,2}\s+$", re.I)
+_NEGATION = re.compile(r"\b(?:not|never|n['’]t|neither|nor|yet\s+to|no\s+one|nobody)\b(?:\s+\w+){0,2}\s+$|"
+                       r"\b(?:not|never|n['’]t)\s+(?:say|said|says|claim|claimed|confirm|confirmed|show|showed)\b"
+                       r"[^.;,]{0,40}$", re.I)
 _DENIAL = re.compile(
     r"\b(?:den(?:y|ied|ies|ying)|dismiss(?:ed|es|ing)?\s+(?:the\s+|these\s+|such\s+)?(?:\w+\s+)?(?:claims?|reports?)|"
     r"reject(?:ed|s|ing)?\s+(?:the\s+|these\s+|such\s+)?(?:\w+\s+)?(?:claims?|reports?)|refut(?:ed|es|ing)|"
@@ -38,7 +40,9 @@ _DENIAL = re.compile(
     r"(?:is|are|was|were)\s+not\s+in\s+control|(?:false|baseless|fabricated|untrue|fake)\s+(?:claims?|reports?|news)|"
     r"no\s+truth|(?:claims?|reports?)\s+(?:\w+\s+){0,3}(?:were|was|are|is)\s+(?:false|baseless|untrue|fabricated)|"
     r"(?:claims?|reports?)\b[^.;]{0,60}\bas\s+(?:false|baseless|untrue|fabricated|propaganda|a\s+ploy|lies)|"
-    r"(?:had|has|have|was|were|is|are)\s+not\s+(?:been\s+)?(?:lost|fallen|captured|taken|overrun|seized))",
+    r"(?:had|has|have|was|were|is|are)\s+not\s+(?:been\s+)?(?:lost|fallen|captured|taken|overrun|seized)|"
+    r"call(?:ed|s|ing)?\s+(?:the|this|that|these|such)\s+(?:claims?|reports?)\s+['‘\"“]?(?:a\s+|an\s+)?"
+    r"(?:fabricat\w*|false|lies?|fake|propaganda|baseless|untrue|disinformation))",
     re.I,
 )
 _UNCONFIRMED = re.compile(
@@ -139,8 +143,9 @@ _DISPUTE = re.compile(
 )
 _WITNESS = re.compile(r"\b(?:residents?|witnesses?|footage|geolocated|satellite|independent|analysts?|correspondents?|"
                       r"reporters?|journalists?|locals?)\b", re.I)
-_STILL_HELD = re.compile(r"\b(?:still|remain\w*|patroll\w*|deployed|held|holding|in\s+control|calm|open|only\s+in)\b",
-                         re.I)
+_STILL_HELD = re.compile(r"\b(?:still|remain\w*|patroll\w*|deployed|held|holding|in\s+control|calm|open|only\s+in|"
+                         r"(?:soldiers|troops|forces|units)\s+(?:were\s+)?(?:in|inside)\s+the\s+(?:centre|center|"
+                         r"town|city|streets))\b", re.I)
 
 
 def dispute(sentence: str) -> bool:

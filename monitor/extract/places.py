@@ -61,7 +61,7 @@ _CAP_SUFFIXES = re.compile(r"^\s*(?:Province|Governorate|Region|State|Oblast|Dis
                            r"Prefecture|Department|Municipality)\b")
 # the place only locates something else
 _LANDMARK_BEFORE = re.compile(
-    r"\b(?:between|near|nearby|outside|outskirts\s+of|close\s+to|around|approaches\s+to|gates\s+of|"
+    r"\b(?:between|near|outside|outskirts\s+of|close\s+to|around|approaches\s+to|gates\s+of|"
     r"(?:km|kilometres|kilometers|kms|miles|mi)\s+(?:\w+\s+)?(?:of|from|away\s+from)|"
     r"(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)(?:ern)?\s+(?:of|from)|"
     r"roads?\s+(?:to|from|linking|between|connecting|leading\s+to)|highway|motorway|"
@@ -72,7 +72,8 @@ _LANDMARK_BEFORE = re.compile(
     r"(?:[^,;:()\u2014.]{0,60})$",
     re.I,
 )
-_CLAUSE_BREAK = re.compile(r"[,;:()\u2014\u2013]|\band\b(?=\s+(?:the|a)\b)")
+_CLAUSE_BREAK = re.compile(r"[,;:()\u2014\u2013]|\band\b(?=\s+(?:the|a)\b)|"
+                           r"\b(?:took|taken|captured|seized|overran|retook|recaptured|entered|control\s+of)\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +88,7 @@ class PlaceMention:
     wants_city: bool
     noun: str | None = None  # how the text describes it: "town" in "the town of X" / "X, a town"
     antecedent: "PlaceMention | None" = None  # for "the town": the named mention it stands for
+    region: bool = False  # "northern Hama": the area around, not the town
 
 
 def find_places(folded: FoldedText, gazetteer: Gazetteer, blocked: list[tuple[int, int]]) -> list[PlaceMention]:
@@ -162,8 +164,9 @@ def _mention(folded: FoldedText, first: int, last: int, key: str, entries: list[
     wants_admin1 = bool(_ADMIN_AFTER.match(after) or _ADMIN_BEFORE.search(before))
     wants_city = bool(_CITY_BEFORE.search(before)) and not wants_admin1
     noun = _NOUN_BEFORE.search(before) or _NOUN_AFTER.match(after)
+    region = bool(re.search(r"\b(?:north|south|east|west|central)(?:ern|-?(?:east|west)ern)?\s+$", before, re.I))
     return PlaceMention(start, end, surface, key, tuple(entries), landmark, wants_admin1, wants_city,
-                        noun.group("noun").lower() if noun else None)
+                        noun.group("noun").lower() if noun else None, region=region)
 
 
 def _sentence_start(before: str, pos: int) -> bool:

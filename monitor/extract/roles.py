@@ -38,7 +38,7 @@ from monitor.extract.text import Sentence
 
 _ADV = r"(?:(?:now|reportedly|allegedly|fully|completely|finally|recently|quickly|later|eventually|briefly|also|then|" \
        r"effectively|successfully|swiftly|partially|largely|reportedly|once\s+again|again)\s+)*"
-_CONTROL = r"(?:full\s+|complete\s+|total\s+|effective\s+|partial\s+)?control\s+(?:of|over)"
+_CONTROL = r"['‘\"“]?(?:full\s+|complete\s+|total\s+|effective\s+|partial\s+)?control['’\"”]?\s+(?:of|over)"
 
 GAIN = re.compile(
     r"\b(?:(?P<strong>captur(?:e|ed|es|ing)|seiz(?:e|ed|es|ing)|overr(?:an|un|uns|unning)|conquer(?:ed|s|ing)?|"
@@ -131,7 +131,8 @@ _OBJ_STOP = re.compile(r"[.;:!?]|\b(?:after|before|when|while|following|since|be
 _AREA_NOUN = re.compile(r"\b(?:villages?|towns?|areas?|positions?|parts?|neighbou?rhoods?|districts?|localities|"
                         r"territory|ground|settlements?|hamlets?|outposts?|bases?|most|much|all|swathes?|"
                         r"control|sections?|quarters?|suburbs?|headquarters|garrison|barracks|command|airport|"
-                        r"airbase|centre|center|camp)\s+(?:[\w'’-]+\s+){0,1}(?:in|of|around|across|at)\s+"
+                        r"airbase|centre|center|camp|post|detachment|gendarmerie|station|compound)\s+"
+                        r"(?:[\w'’-]+\s+){0,1}(?:in|of|around|across|at)\s+"
                         r"(?:the\s+)?(?:\w+\s+){0,2}$", re.I)
 _NON_PLACE_OBJ = re.compile(r"\b(?:soldiers?|fighters?|weapons?|prisoners?|hostages?|tanks?|vehicles?|ammunition|"
                             r"equipment|members?|people|civilians?|men|women|children|commanders?|leaders?|"
@@ -176,7 +177,8 @@ def find_claims(sentence: Sentence, places: list[PlaceMention], actors: list[Act
     the text named before ("the town of Morek ... the town had been seized").
     """
     text, base = sentence.text, sentence.start
-    rel_places = [p for p in places if not p.landmark] + _definite_references(text, base, earlier)
+    known = [(p.start, p.end) for p in places]  # an unknown name never overlaps a known place (or landmark)
+    rel_places = [p for p in places if not p.landmark] + _definite_references(text, base, [*earlier, *places])
     rel_places.sort(key=lambda p: p.start)
     used: list[tuple[int, int]] = []
     claims: list[Claim] = []
@@ -191,11 +193,13 @@ def find_claims(sentence: Sentence, places: list[PlaceMention], actors: list[Act
             if not free(m.span()):
                 continue
             weak = m.group("weak") is not None
+            if text[m.start() - 1:m.start()] == "-":
+                continue  # "Russian-occupied", "rebel-held": an adjective, not a verb
             if re.fullmatch(r"(?:re)?capture|take", m.group(), re.I) and (
                     re.match(r"\s+of\b", text[m.end():]) or
                     re.search(r"\b(?:the|a|an|its|their|his|her|whose|this|that)\s+(?:\w+\s+)?$", text[:m.start()], re.I)):
                 continue  # the noun ("the capture of"): NOMINAL reads it
-            targets = _objects(text, base, m.end(), rel_places, strict=weak, actors=actors)
+            targets = _objects(text, base, m.end(), rel_places, strict=weak, actors=actors, known=known)
             floor = 0
             if not targets:  # "Tikrit, which Islamic State fighters seized in 2014"
                 rel = _relative_object(text, base, m.start(), rel_places)
@@ -215,7 +219,7 @@ def find_claims(sentence: Sentence, places: list[PlaceMention], actors: list[Act
         obj = m.group("obj").strip().lower()
         if not free(m.span()) or obj.endswith("back") or obj.startswith("to "):
             continue
-        targets = _objects(text, base, m.end(), rel_places, strict=True, actors=actors)
+        targets = _objects(text, base, m.end(), rel_places, strict=True, actors=actors, known=known)
         obj_span = (base + m.start("obj"), base + m.end("obj"))
         prev = [a for a in actors if obj_span[0] <= a.start < obj_span[1]]
         generic_prev = _generic_in(text[m.start("obj"):m.end("obj")])
@@ -264,6 +268,8 @@ def find_claims(sentence: Sentence, places: list[PlaceMention], actors: list[Act
                 c.actor_generic = "state" if poss in ("government", "state", "army", "regime", "military") else \
                     "non_state" if _GENERIC_NON_STATE.search(poss) or poss in ("rebel", "militant", "insurgent",
                                                                                  "jihadist", "separatist") else None
+                if c.actor_generic is None and country_code_of(m.group("poss").split()[0]):
+                    c.actor_generic, c.actor_country = "state", country_code_of(m.group("poss").split()[0])
                 if c.actor_generic is None:
                     c.actor_unknown = m.group("poss")
         else:
@@ -280,7 +286,7 @@ def find_claims(sentence: Sentence, places: list[PlaceMention], actors: list[Act
     for m in ENTER.finditer(text):  # kept only when the article says the defenders left (see the pipeline)
         if not free(m.span()):
             continue
-        targets = _objects(text, base, m.end(), rel_places, strict=True, actors=actors)
+        targets = _objects(text, base, m.end(), rel_places, strict=True, actors=actors, known=known)
         if not targets:
             continue
         used.append(m.span())
@@ -306,7 +312,7 @@ def find_claims(sentence: Sentence, places: list[PlaceMention], actors: list[Act
     for m in WITHDRAW.finditer(text):
         if not free(m.span()):
             continue
-        targets = _objects(text, base, m.end(), rel_places, strict=True, actors=actors)
+        targets = _objects(text, base, m.end(), rel_places, strict=True, actors=actors, known=known)
         if not targets:
             continue
         used.append(m.span())
@@ -327,7 +333,7 @@ def find_claims(sentence: Sentence, places: list[PlaceMention], actors: list[Act
     for m in HANDOVER.finditer(text):
         if not free(m.span()):
             continue
-        targets = _objects(text, base, m.end(), rel_places, strict=True, actors=actors)
+        targets = _objects(text, base, m.end(), rel_places, strict=True, actors=actors, known=known)
         if not targets:
             continue
         used.append(m.span())
@@ -337,7 +343,7 @@ def find_claims(sentence: Sentence, places: list[PlaceMention], actors: list[Act
             prev = Claim(sentence, place, "gain", "handover", c.trigger)
             _subject(prev, text, base, m.start(), m.end(), actors)
             c.previous, c.previous_generic = prev.actors, prev.actor_generic
-            to = re.match(r"\s*(?:[\w'’-]+\s+){0,3}?(?:back\s+|over\s+)?to\s+", text[place.end - base:])
+            to = re.match(r"[^.;]{0,60}?\b(?:back\s+|over\s+)?to\s+", text[place.end - base:])
             if to:
                 _actors_at(c, actors, place.end + to.end(), text, into="actors")
             _mark(c, text[:m.start()])
@@ -356,7 +362,7 @@ def find_claims(sentence: Sentence, places: list[PlaceMention], actors: list[Act
     for m in NOMINAL.finditer(text):
         if not free(m.span()):
             continue
-        targets = _objects(text, base, m.end(), rel_places, strict=True, actors=actors)
+        targets = _objects(text, base, m.end(), rel_places, strict=True, actors=actors, known=known)
         if not targets:
             continue
         used.append(m.span())
@@ -393,26 +399,32 @@ def find_claims(sentence: Sentence, places: list[PlaceMention], actors: list[Act
 # --- helpers ------------------------------------------------------------------------------------------
 _DEFINITE = re.compile(r"\b(?:the|this)\s+(?:(?:strategic|key|small|besieged|embattled|northern|southern|eastern|"
                        r"western|northwestern|northeastern|southwestern|southeastern|border|coastal|provincial|"
-                       r"rebel-held|government-held|frontline|front-line|ancient|desert|nearby)\s+){0,2}"
+                       r"rebel-held|government-held|frontline|front-line|ancient|desert|nearby|port|hilltop|market|"
+                       r"garrison|main|capital|oil|trading|frontier|devastated|ruined)\s+){0,2}"
                        r"(?P<noun>town|city|village|hamlet|settlement|locality|enclave|stronghold)\b(?!\s+of\b|['’]s)",
                        re.I)
 
 
 def _definite_references(text: str, base: int, earlier: list[PlaceMention]) -> list[PlaceMention]:
-    """"the town" as a stand-in for the last earlier place the text called a town (same noun)."""
+    """"the town" as a stand-in for an earlier place: the last one the text called a town (same noun), else
+    the last place named just before (this sentence or the previous 300 characters) whatever its noun."""
     out = []
     for m in _DEFINITE.finditer(text):
         noun = m.group("noun").lower()
-        for p in reversed(earlier):
-            if p.noun == noun and not p.landmark:
-                out.append(PlaceMention(base + m.start(), base + m.end(), p.surface, p.key, p.candidates, False,
-                                        p.wants_admin1, p.wants_city, noun, antecedent=p))
-                break
+        before = [p for p in earlier if p.end <= base + m.start() and p.antecedent is None and not p.region]
+        same = [p for p in before if p.noun == noun and not p.landmark]
+        close = [p for p in before if base + m.start() - p.end <= 300 and p.noun in (None, noun, "capital")
+                 and not p.wants_admin1]
+        close = [p for p in close if not p.landmark] or close  # "north of Kismayo ... the port city" if nothing else
+        p = same[-1] if same else close[-1] if close else None
+        if p is not None:
+            out.append(PlaceMention(base + m.start(), base + m.end(), p.surface, p.key, p.candidates, False,
+                                    p.wants_admin1, p.wants_city, noun, antecedent=p))
     return out
 
 
 def _objects(text: str, base: int, pos: int, places: list[PlaceMention], *, strict: bool,
-             actors: list[ActorMention] = ()) -> list[PlaceMention]:
+             actors: list[ActorMention] = (), known: list[tuple[int, int]] = ()) -> list[PlaceMention]:
     """The place(s) a verb ending at ``pos`` acts on: the first place shortly after it, plus a list.
 
     A capitalised name the gazetteer does not know ("took control of Lakmat al Qalah") comes back as
@@ -430,7 +442,7 @@ def _objects(text: str, base: int, pos: int, places: list[PlaceMention], *, stri
             direct = False
         elif len(words) > 2 and not (_DESCRIBED.search(gap) or _CONTROL_OF.match(text[pos - 12:pos + 1] + gap)):
             direct = False  # "took control of a wooden boat carrying migrants off the coast of X"
-        elif re.search(r"\b[A-Z][a-z]", gap) and any(n.end <= first.start for n in _unknown_names(text, base, pos, actors)):
+        elif re.search(r"\b[A-Z][a-z]", gap) and any(n.end <= first.start for n in _unknown_names(text, base, pos, actors, known)):
             direct = False  # "took control of Wadi Qazzan (Sirwah, Marib)": the unknown name is the object
         else:
             stop = _OBJ_STOP.search(gap)
@@ -438,11 +450,13 @@ def _objects(text: str, base: int, pos: int, places: list[PlaceMention], *, stri
                     r"\s*(?:(?:full|complete|total)\s+)?control\s+(?:of|over)\s+(?:the\s+)?(?:\w+\s+){0,3}", gap, re.I):
                 direct = False
     if not direct:
-        names = _unknown_names(text, base, pos, actors)
+        names = _unknown_names(text, base, pos, actors, known)
         if strict and not _CONTROL_OF.match(text[pos - 12:pos + 1]):
-            # a weak verb ("took") only with a name right after it that the text calls a place
-            names = [n for n in names[:1] if not text[pos:n.start - base].strip() and _APPOSITION_PLACE.match(
-                text[n.end - base:n.end - base + 60])]
+            # a weak verb ("took") only with a name the text calls a place: "X, a town ...", "the town of X",
+            # "the border post at X"
+            names = [n for n in names[:1] if re.search(r"\b(?:town|city|village|hamlet|settlement|locality)\s+of\s+$|"
+                                                         + _AREA_NOUN.pattern, text[pos:n.start - base], re.I)
+                     or not text[pos:n.start - base].strip() and _APPOSITION_PLACE.match(text[n.end - base:])]
         if names:
             return names
         territorial = _TERRITORY_OBJ.match(text[pos:])
@@ -457,7 +471,9 @@ def _objects(text: str, base: int, pos: int, places: list[PlaceMention], *, stri
         if territorial:  # "took control of several checkpoints, notably in Ad Daqiq"
             m = re.match(r"[^.;]{0,100}?\b(?:in|at)\s+(?=" + _NAME + ")", text[pos:])
             if m:
-                return _unknown_names(text, base, pos + m.end(), actors)[:1]
+                found = _unknown_names(text, base, pos + m.end(), actors, known)[:1]
+                return [n for n in found if not re.match(r"\s+(?:district|province|region|governorate|county)\b",
+                                                         text[n.end - base:], re.I)]
         return []
     out = [first]
     for nxt in after[1:]:
@@ -476,8 +492,9 @@ _NAME = r"(?:(?:[Aa]l|[Ee]l)[\s-]|(?:[Aa]sh|[Aa]s|[Aa]d|[Aa]r|[Aa]t|[Aa]z|[Aa]n|
         r"[A-Z][\w'’]+(?:-[\w'’]+)?){0,3}"
 _NAMES_OBJ = re.compile(
     r"^\s*(?:(?:full|complete|total)\s+)?(?:control\s+(?:of|over)\s+)?(?:the\s+)?"
-    r"(?:(?:\w+\s+){0,2}?(?:town|village|city|district|area|locality|hamlet|settlement|base|airport|port|"
-    r"neighbou?rhood|suburb|camp|outpost|hill|mountain|valley|region|county|commune|municipality)s?\s+of\s+)?"
+    r"(?:(?:[\w-]+\s+){0,2}?(?:town|village|city|district|area|locality|hamlet|settlement|base|airport|port|"
+    r"neighbou?rhood|suburb|camp|outpost|hill|mountain|valley|region|county|commune|municipality|post|detachment|"
+    r"gendarmerie|station)s?\s+(?:of|at|in)\s+)?"
     r"(?P<names>" + _NAME + r"(?:\s*(?:,|and|,\s*and)\s*" + _NAME + r")*)"
 )
 _DESCRIBED = re.compile(r"\b(?:town|city|village|hamlet|settlement|locality|district|capital|hub|port|stronghold|enclave|"
@@ -496,7 +513,8 @@ _MONTHS_DAYS = re.compile(r"^(?:January|February|March|April|May|June|July|Augus
                           r"December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)$")
 
 
-def _unknown_names(text: str, base: int, pos: int, actors: list[ActorMention]) -> list[PlaceMention]:
+def _unknown_names(text: str, base: int, pos: int, actors: list[ActorMention],
+                   known: list[tuple[int, int]] = ()) -> list[PlaceMention]:
     from monitor.extract.countries import country_names
     from monitor.extract.normalize import fold
     from monitor.extract.places import COMMON_WORDS
@@ -512,7 +530,8 @@ def _unknown_names(text: str, base: int, pos: int, actors: list[ActorMention]) -
         if not key or _MONTHS_DAYS.match(surface) or re.search(r"\d", text[e:e + 4]) or key.split()[0] in COMMON_WORDS or key in country_names() \
                 or surface.split()[0].rstrip("-").lower() in ("al", "el") and len(key.split()) == 1 and key in COMMON_WORDS:
             continue
-        if any(s + base < a.end and a.start < e + base for a in actors):
+        if any(s + base < a.end and a.start < e + base for a in actors) or any(
+                s + base < ke and ks < e + base for ks, ke in known):
             continue
         out.append(PlaceMention(base + s, base + e, surface, key, (), False, False, False))
     return out
@@ -585,6 +604,7 @@ def _subject(c: Claim, text: str, base: int, vstart: int, vend: int, actors: lis
         first_gap = text[floor + cut:cands[0].start - base]
         if not re.search(r"\b(?:and|but|while|as)\b", first_gap, re.I):
             cands = _leading_chain(cands, text, base)
+    cands = [_owner(a, text, base, actors) for a in cands]
     if cands:
         chain = [cands[-1]]
         for a in reversed(cands[:-1]):
@@ -625,6 +645,16 @@ _ADJECTIVAL_AFTER = re.compile(
     r"^(?:-(?:held|controlled|led|backed|allied|linked|affiliated|run|occupied)\b|\s+(?:attacks?|assaults?|offensives?|"
     r"incursions?|advances?|positions?|checkpoints?|territory|areas?|strongholds?|front(?:line)?s?|lines|shelling|"
     r"bombardments?|raids?|ambush(?:es)?|counter-?attacks?|push|siege|control|rule|presence|bases?|camps?)\b)", re.I)
+
+
+def _owner(a: ActorMention, text: str, base: int, actors: list[ActorMention]) -> ActorMention:
+    """"its troops" / "their forces": the actor named before that the pronoun stands for."""
+    if a.generic_state and re.search(r"\b(?:its|their)\s+(?:own\s+)?$", text[max(0, a.start - base - 12):a.start - base],
+                                     re.I):
+        named = [b for b in actors if b.end <= a.start and b.actor_ids and not b.generic_state]
+        if named:
+            return named[-1]
+    return a
 
 
 def _leading_chain(cands: list[ActorMention], text: str, base: int) -> list[ActorMention]:
