@@ -15,6 +15,7 @@ unambiguous places); ``resolve`` ranks a mention's candidates with it.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from functools import lru_cache
@@ -95,6 +96,7 @@ def find_places(folded: FoldedText, gazetteer: Gazetteer, blocked: list[tuple[in
     """Every plausible place mention, longest match first, skipping ``blocked`` spans (actors, dateline)."""
     text, toks = folded.text, folded.tokens
     names = country_names()
+    blocked = sorted(blocked)
     out: list[PlaceMention] = []
     i = 0
     country_len = _country_heads()
@@ -140,7 +142,8 @@ def _mention(folded: FoldedText, first: int, last: int, key: str, entries: list[
     if pre:
         start = start - (len(text[max(0, start - 5):start]) - pre.start())
     surface = text[start:end]
-    if any(start < e and s < end for s, e in blocked):
+    k = bisect.bisect_left(blocked, (end,))  # blocked spans sorted by start
+    if any(start < e and s < end for s, e in blocked[max(0, k - 8):k]):
         return None
     head = text[toks[first].start:toks[first].end]
     tail = text[toks[last].start:toks[last].end]
@@ -185,9 +188,10 @@ def country_context(folded: FoldedText, places: list[PlaceMention], dateline_cou
     names = country_names()
     weights: Counter[str] = Counter()
     toks = folded.tokens
+    heads = _country_heads()
     i = 0
     while i < len(toks):
-        for n in (4, 3, 2, 1):
+        for n in range(min(heads.get(toks[i].key, 0), len(toks) - i), 0, -1):
             key = " ".join(t.key for t in toks[i:i + n])
             if key in names and text_is_capitalised(folded, i):
                 weights[names[key]] += 1.0
