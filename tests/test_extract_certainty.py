@@ -119,3 +119,16 @@ def test_attribution_rules():
     assert certainty.dispute("The Taliban said they had taken three checkpoints, a claim officials rejected.")
     assert not certainty.dispute("Fighting continued on the outskirts on Sunday.")
     assert certainty.confirms_holder("Residents said soldiers were still patrolling the streets.")
+
+
+def test_called_a_fabrication_with_footage_is_denied():
+    events = extract("Russia's general staff said on Sunday that its troops had taken Kupiansk. Ukraine's army called "
+                     "the claim 'a fabrication'. Footage geolocated by independent analysts showed Ukrainian soldiers "
+                     "in the centre of the town.")
+    assert events and all(e.certainty == "denied" for e in events)
+
+
+def test_the_losing_side_fighting_to_regain_it_is_no_denial():
+    (e,) = extract("Insurgents took control of the town of Palma in northern Mozambique on Sunday, a security source "
+                   "said. The government said troops were fighting to regain control.")
+    assert e.location.country == "MZ" and e.timing == "current"

@@ -155,3 +155,22 @@ def test_list_of_places_with_their_own_days():
 def test_handed_back():
     e = one("The Myanmar National Democratic Alliance Army handed Lashio back to the military government on Sunday.")
     assert e.subtype == "non_violent_transfer" and ids(e) == ("myanmar-government", "mndaa")
+
+
+def test_possessive_pronoun_points_back_to_the_named_actor():
+    e = one("Russia's general staff said on Monday that its troops had entered Kupiansk after Ukrainian units "
+            "pulled back.")
+    assert e.actor.id == "russia-government" and e.location.country == "UA"
+
+
+def test_the_city_stands_for_the_place_named_before():
+    text = ("Kenyan troops landed on the beaches north of Kismayo on Friday. By Saturday the militants had abandoned "
+            "the city, residents said, and the troops moved in.")
+    e = one(text)
+    assert e.location.name == "Kismayo" and e.actor.id == "kenya-government"
+
+
+def test_adjectival_participles_are_not_verbs():
+    events = EventExtractor.default().extract(
+        "The town lies 15 km north of the Russian-occupied city of Donetsk.", published=PUB)
+    assert events == []

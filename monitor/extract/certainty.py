@@ -148,6 +148,18 @@ _STILL_HELD = re.compile(r"\b(?:still|remain\w*|patroll\w*|deployed|held|holding
                          r"town|city|streets))\b", re.I)
 
 
+_CONCESSION = re.compile(
+    r"\b(?:fighting|trying|working|struggling|seeking|attempting|battling)\s+to\s+(?:regain|retake|recapture|win\s+back|"
+    r"take\s+back)|\b(?:acknowledged|admitted|conceded)\b|\b(?:said|says)\s+(?:it|they|its\s+\w+|their\s+\w+)\s+"
+    r"(?:had|have|has)\s+(?:been\s+)?(?:withdrawn|pulled\s+(?:back|out)|retreated|redeployed)|"
+    r"\bpulled\s+back\s+to\s+avoid\b", re.I)
+
+
+def concession(sentence: str) -> bool:
+    """The losing side concedes the loss ("said they had pulled back", "fighting to regain control")."""
+    return bool(_CONCESSION.search(sentence))
+
+
 def dispute(sentence: str) -> bool:
     """The sentence denies or disputes a change ("denied the town had fallen", "said fighting continued")."""
     return bool(_DENIAL.search(sentence) or _DISPUTE.search(sentence))

@@ -25,7 +25,7 @@ from monitor.extract.actors import ActorCatalogue, ActorMention
 from monitor.extract.countries import country_name, country_names
 from monitor.extract.gazetteer import Entry, Gazetteer
 from monitor.extract.normalize import FoldedText, fold, strip_accents
-from monitor.extract.places import PlaceMention, country_context, find_places, resolve
+from monitor.extract.places import PlaceMention, countries_in, country_context, find_places, resolve
 from monitor.extract.text import Sentence, find_dateline, split_sentences, story_end
 from monitor.records import ActorRef, Event, Place, Source
 
@@ -129,6 +129,7 @@ class EventExtractor:
         ctx = country_context(folded, places, dl_country, self._actor_countries(actors))
         sentences = split_sentences(body)
         art = _Article(self, body, sentences, actors, places, ctx, pub, dateline.end if dateline else 0)
+        art.folded = folded
         return art.events(source)
 
 
@@ -176,7 +177,8 @@ class _Article:
                 continue
             s_actors = [a for a in self.actors if s.start <= a.start < s.end]
             earlier = [p for p in self.places if s.start - 1500 <= p.start < s.start]
-            for claim in roles.find_claims(s, s_places, s_actors, earlier):
+            focus = frozenset(r.claim.place.key for r in resolved if r.claim.place.key)
+            for claim in roles.find_claims(s, s_places, s_actors, earlier, focus):
                 if claim.blocked or (claim.voice == "enter" and not self._defenders_left(s)):
                     continue
                 if claim.negated:
@@ -200,7 +202,11 @@ class _Article:
 
     # ------------------------------------------------------------------------------------------
     def _resolve(self, c: roles.Claim, s_actors: list[ActorMention]) -> _Resolved | None:
-        entry, sure = resolve(c.place, self.ex.gazetteer, self.ctx, self.body)
+        ctx = self.ctx
+        named = countries_in(self.folded, c.sentence.start, c.sentence.end)
+        if named:  # "Palma in northern Mozambique": a country named beside the place decides
+            ctx = {**ctx, **{iso: ctx.get(iso, 0.0) + 2.0 for iso in named}}
+        entry, sure = resolve(c.place, self.ex.gazetteer, ctx, self.body)
         if entry is None:
             return None
         country = entry.country
@@ -257,6 +263,13 @@ class _Article:
 
     def _ref(self, m: ActorMention, country: str) -> ActorRef | None:
         if m.generic_state:
+            if re.fullmatch(r"(?:troops|soldiers|forces)", m.surface, re.I) and re.search(
+                    r"\b(?:the|these|those)\s+$", self.body[max(0, m.start - 7):m.start], re.I):
+                # "the troops" after "Kenyan troops landed ...": the state force the article just named
+                for b in reversed([b for b in self.actors if b.end <= m.start and b.actor_ids and not b.generic_state]):
+                    ref = self.cat.get(self.cat.choose(b.actor_ids, country, b.key))
+                    if ref is not None and ref.side == "state":
+                        return ref
             return self._state(country)
         return self.cat.get(self.cat.choose(m.actor_ids, country, m.key))
 
@@ -440,6 +453,8 @@ class _Article:
                 entry, _ = resolve(p, self.ex.gazetteer, self.ctx, self.body)
                 if entry is not None:
                     keys.add(_place_key(entry))
+            if certainty.concession(s.text) and not certainty.is_denial(s.text):
+                continue  # "the government said troops were fighting to regain control": a concession
             named_here = keys & {k for k, c in clusters if c.timing == "current"}
             for key, cl in clusters:
                 if cl.timing != "current":

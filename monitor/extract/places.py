@@ -90,6 +90,7 @@ class PlaceMention:
     noun: str | None = None  # how the text describes it: "town" in "the town of X" / "X, a town"
     antecedent: "PlaceMention | None" = None  # for "the town": the named mention it stands for
     region: bool = False  # "northern Hama": the area around, not the town
+    in_parens: bool = False  # "(Mobbar, Borno)": the coder's location note, not the story's subject
 
 
 def find_places(folded: FoldedText, gazetteer: Gazetteer, blocked: list[tuple[int, int]]) -> list[PlaceMention]:
@@ -168,8 +169,9 @@ def _mention(folded: FoldedText, first: int, last: int, key: str, entries: list[
     wants_city = bool(_CITY_BEFORE.search(before)) and not wants_admin1
     noun = _NOUN_BEFORE.search(before) or _NOUN_AFTER.match(after)
     region = bool(re.search(r"\b(?:north|south|east|west|central)(?:ern|-?(?:east|west)ern)?\s+$", before, re.I))
+    in_parens = before.rfind("(") > before.rfind(")")
     return PlaceMention(start, end, surface, key, tuple(entries), landmark, wants_admin1, wants_city,
-                        noun.group("noun").lower() if noun else None, region=region)
+                        noun.group("noun").lower() if noun else None, region=region, in_parens=in_parens)
 
 
 def _sentence_start(before: str, pos: int) -> bool:
@@ -216,6 +218,25 @@ def _place_vote(p: PlaceMention) -> dict[str, float]:
     if len({e.country for e in big}) == 1:
         return {big[0].country: 0.3}
     return {}
+
+
+def countries_in(folded: FoldedText, start: int, end: int) -> set[str]:
+    """ISO2 codes of the countries named (or demonyms used) between ``start`` and ``end`` of the text."""
+    names = country_names()
+    heads = _country_heads()
+    toks = folded.tokens
+    lo = bisect.bisect_left([t.start for t in toks], start)
+    found: set[str] = set()
+    i = lo
+    while i < len(toks) and toks[i].start < end:
+        for n in range(min(heads.get(toks[i].key, 0), len(toks) - i), 0, -1):
+            key = " ".join(t.key for t in toks[i:i + n])
+            if key in names and text_is_capitalised(folded, i):
+                found.add(names[key])
+                i += n - 1
+                break
+        i += 1
+    return found
 
 
 def text_is_capitalised(folded: FoldedText, i: int) -> bool:

@@ -87,7 +87,7 @@ FELL = re.compile(
 )
 WITHDRAW = re.compile(
     r"\b(?:withdr(?:ew|awn|aws|awing|aw)|pull(?:ed|s|ing)?\s+out|retreat(?:ed|s|ing)?|pull(?:ed|s|ing)?\s+back|"
-    r"abandon(?:ed|s|ing)?|evacuat(?:ed|es|ing))\s+(?:(?:its|their|his|her|all|the|remaining|last|from|out\s+of|"
+    r"abandon(?:ed|s|ing)?|evacuat(?:ed|es|ing))\s+(?:(?:its|their|his|her|all|remaining|last|from|out\s+of|"
     r"forces|troops|fighters|soldiers|units|positions|bases?|garrisons?)\s+)*",
     re.I,
 )
@@ -170,7 +170,7 @@ class Claim:
 
 
 def find_claims(sentence: Sentence, places: list[PlaceMention], actors: list[ActorMention],
-                earlier: list[PlaceMention] = ()) -> list[Claim]:
+                earlier: list[PlaceMention] = (), focus: frozenset[str] = frozenset()) -> list[Claim]:
     """Every claim of a change in one sentence (places and actors are those inside it).
 
     ``earlier``: place mentions of the preceding sentences, so "the town" can stand for the town
@@ -178,7 +178,7 @@ def find_claims(sentence: Sentence, places: list[PlaceMention], actors: list[Act
     """
     text, base = sentence.text, sentence.start
     known = [(p.start, p.end) for p in places]  # an unknown name never overlaps a known place (or landmark)
-    rel_places = [p for p in places if not p.landmark] + _definite_references(text, base, [*earlier, *places])
+    rel_places = [p for p in places if not p.landmark] + _definite_references(text, base, [*earlier, *places], focus)
     rel_places.sort(key=lambda p: p.start)
     used: list[tuple[int, int]] = []
     claims: list[Claim] = []
@@ -405,14 +405,17 @@ _DEFINITE = re.compile(r"\b(?:the|this)\s+(?:(?:strategic|key|small|besieged|emb
                        re.I)
 
 
-def _definite_references(text: str, base: int, earlier: list[PlaceMention]) -> list[PlaceMention]:
+def _definite_references(text: str, base: int, earlier: list[PlaceMention],
+                         focus: frozenset[str] = frozenset()) -> list[PlaceMention]:
     """"the town" as a stand-in for an earlier place: the last one the text called a town (same noun), else
     the last place named just before (this sentence or the previous 300 characters) whatever its noun."""
     out = []
     for m in _DEFINITE.finditer(text):
         noun = m.group("noun").lower()
-        before = [p for p in earlier if p.end <= base + m.start() and p.antecedent is None and not p.region]
-        same = [p for p in before if p.noun == noun and not p.landmark]
+        before = [p for p in earlier if p.end <= base + m.start() and p.antecedent is None and not p.region
+                  and not p.in_parens and not all(e.kind == "admin1" for e in p.candidates[:1])]
+        topical = [p for p in before if p.key in focus and not p.landmark]
+        same = topical or [p for p in before if p.noun == noun and not p.landmark]
         close = [p for p in before if base + m.start() - p.end <= 300 and p.noun in (None, noun, "capital")
                  and not p.wants_admin1]
         close = [p for p in close if not p.landmark] or close  # "north of Kismayo ... the port city" if nothing else
