@@ -177,7 +177,7 @@ class _Article:
                 continue
             s_actors = [a for a in self.actors if s.start <= a.start < s.end]
             earlier = [p for p in self.places if s.start - 1500 <= p.start < s.start]
-            focus = frozenset(r.claim.place.key for r in resolved if r.claim.place.key)
+            focus = frozenset(r.claim.place.key for r in resolved if r.claim.place.key and r.timing == "current")
             for claim in roles.find_claims(s, s_places, s_actors, earlier, focus):
                 if claim.blocked or (claim.voice == "enter" and not self._defenders_left(s)):
                     continue

@@ -414,8 +414,8 @@ def _definite_references(text: str, base: int, earlier: list[PlaceMention],
         noun = m.group("noun").lower()
         before = [p for p in earlier if p.end <= base + m.start() and p.antecedent is None and not p.region
                   and not p.in_parens and not all(e.kind == "admin1" for e in p.candidates[:1])]
-        topical = [p for p in before if p.key in focus and not p.landmark]
-        same = topical or [p for p in before if p.noun == noun and not p.landmark]
+        same = [p for p in before if p.noun == noun and not p.landmark] or \
+            [p for p in before if p.key in focus and not p.landmark]  # else what the story is about
         close = [p for p in before if base + m.start() - p.end <= 300 and p.noun in (None, noun, "capital")
                  and not p.wants_admin1]
         close = [p for p in close if not p.landmark] or close  # "north of Kismayo ... the port city" if nothing else
