@@ -191,6 +191,7 @@ class _Article:
                         self.last_current_actor = r.actor
         clusters = self._merge(resolved)
         self._apply_denials(clusters, denials)
+        self._fill_from_story(clusters)
         events = [self._event(k, c, source) for k, c in clusters]
         return [e for e in events if e is not None]
 
@@ -393,6 +394,10 @@ class _Article:
             if dist < best_d:
                 best, best_d = e, dist
         if best is None:
+            said = [e for e in exprs if re.search(r"\b(?:said|announced|reported|confirmed|told)\s+(?:\w+\s+)?$",
+                                                  s.text[max(0, e.start - 25):e.start], re.I) and e.precision == "day"]
+            if said and not said[0].recalled:  # "..., security sources said on Wednesday": by that day at the latest
+                return said[0].date, "day", True, False
             return None, "day", False, False
         return best.date, best.precision, True, best.recalled
 
@@ -444,6 +449,21 @@ class _Article:
             if other and other.side == actor.side:
                 return True
         return False
+
+    def _fill_from_story(self, clusters: list[tuple[str, _Cluster]]) -> None:
+        """Undated news takes the story's date; an agentless change ("Jalalabad fell") the story's taker."""
+        current = [cl for _k, cl in clusters if cl.timing == "current"]
+        dated = [r for cl in current for r in cl.items if r.explicit_date and r.precision == "day"]
+        anchor = min(dated, key=lambda r: r.claim.sentence.start).date if dated else None
+        takers = Counter(r.actor.id for cl in current for r in cl.items if r.actor)
+        top = takers.most_common(1)[0][0] if len(takers) == 1 else None
+        for cl in current:
+            for r in cl.items:
+                if not r.explicit_date and anchor is not None:
+                    r.date = anchor
+                if r.actor is None and top is not None and r.claim.kind != "withdraw":
+                    r.actor = next(x.actor for c2 in current for x in c2.items if x.actor and x.actor.id == top)
+                    r.actor_quality, r.confidence = 0.8, r.confidence * 0.9
 
     def _apply_denials(self, clusters: list[tuple[str, _Cluster]],
                        denials: list[tuple[Sentence, list[PlaceMention]]]) -> None:
