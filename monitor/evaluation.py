@@ -7,7 +7,9 @@ Two gold sets:
   ``non_violent_transfer`` are its gold events (place = ``location`` + lat/lon, gainer = ``actor1``,
   loser = ``actor2``, date = ``event_date``, which is also the publication date).
 * ``eval/frontwatch-eval.jsonl``: our own items, written for this project (see ``eval/README.md``), with
-  current *and* background / denied events labelled.
+  current *and* background / denied events labelled; the extractor was developed against it.
+* ``eval/frontwatch-heldout.jsonl``: more own items in the same format, written after the extractor, to
+  measure it on text it was not tuned on (``eval/README.md`` records the first score).
 
 What counts. A gold or predicted event *counts* when it is a current control change that is not denied
 (``timing == "current"`` and ``certainty != "denied"``): that is what an alert fires on. Per item, counting
@@ -67,6 +69,7 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO / ".." / "shared"
 ACLED_PATH = SHARED / "data" / "acled-dev.jsonl"
 OWN_PATH = REPO / "eval" / "frontwatch-eval.jsonl"
+HELDOUT_PATH = REPO / "eval" / "frontwatch-heldout.jsonl"
 
 CHANGE_LABELS = ("government_regains", "non_state_overtakes", "non_violent_transfer", "withdrawal")
 LABELS = (*CHANGE_LABELS, "no_change")
@@ -195,7 +198,7 @@ def check_item(raw: dict) -> list[str]:
     return problems
 
 
-def load_own(path: Path = OWN_PATH) -> list[GoldItem]:
+def load_own(path: Path = OWN_PATH, dataset: str = "frontwatch-eval") -> list[GoldItem]:
     """Our own labelled items; a malformed line raises GoldError naming the line."""
     items = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
@@ -223,7 +226,7 @@ def load_own(path: Path = OWN_PATH) -> list[GoldItem]:
                 date_precision=ev.get("date_precision", "day"), timing=ev["timing"], certainty=ev["certainty"],
             ))
         items.append(GoldItem(
-            id=raw["id"], text=raw["text"], published=_date(raw["published"]), dataset="frontwatch-eval",
+            id=raw["id"], text=raw["text"], published=_date(raw["published"]), dataset=dataset,
             label=raw["label"], events=tuple(events), conflict=raw["conflict"], category=raw.get("category"),
         ))
     return items
@@ -593,7 +596,8 @@ def load_systems() -> tuple[dict[str, Any], list[str]]:
     return systems, notes
 
 
-def run(own: Path = OWN_PATH, acled: Path = ACLED_PATH, show_progress: bool = True) -> dict[str, Any]:
+def run(own: Path = OWN_PATH, acled: Path = ACLED_PATH, show_progress: bool = True,
+        heldout: Path | None = HELDOUT_PATH) -> dict[str, Any]:
     datasets: dict[str, list[GoldItem]] = {}
     notes: list[str] = []
     if acled.exists():
@@ -601,6 +605,8 @@ def run(own: Path = OWN_PATH, acled: Path = ACLED_PATH, show_progress: bool = Tr
     else:
         notes.append(f"{acled} not found (no ../shared next to the repo): evaluating the own set only")
     datasets["frontwatch-eval"] = load_own(own)
+    if heldout is not None and heldout.exists():
+        datasets["frontwatch-heldout"] = load_own(heldout, dataset="frontwatch-heldout")
     systems, system_notes = load_systems()
     notes += system_notes
     actors = ActorMatcher.default()
@@ -684,11 +690,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print the scores as JSON (for scripts)")
     parser.add_argument("--own", type=Path, default=OWN_PATH, help="own labelled items (JSON lines)")
     parser.add_argument("--acled", type=Path, default=ACLED_PATH, help="ACLED dev notes (JSON lines)")
+    parser.add_argument("--heldout", type=Path, default=HELDOUT_PATH,
+                        help="own held-out items, written after the extractor (JSON lines; skipped when absent)")
     parser.add_argument("--errors", action="store_true", help="also list every wrong call (misses, false events, ...)")
     parser.add_argument("--no-progress", action="store_true")
     args = parser.parse_args(argv)
     try:
-        report = run(args.own, args.acled, show_progress=not args.no_progress and not args.json)
+        report = run(args.own, args.acled, show_progress=not args.no_progress and not args.json, heldout=args.heldout)
     except (GoldError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
