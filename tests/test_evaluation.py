@@ -11,6 +11,7 @@ import pytest
 from monitor.baseline import KeywordBaseline, cities
 from monitor.evaluation import (
     ACLED_PATH,
+    HELDOUT_PATH,
     OWN_PATH,
     ActorMatcher,
     GoldError,
@@ -243,6 +244,13 @@ def test_every_own_item_is_well_formed(own_lines):
     assert len({row["id"] for row in own_lines}) == len(own_lines)
 
 
+def test_heldout_items_are_well_formed_and_distinct_from_the_own_set(own_lines):
+    heldout = [json.loads(line) for line in HELDOUT_PATH.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert {row["id"]: check_item(row) for row in heldout if check_item(row)} == {}
+    assert not {row["id"] for row in heldout} & {row["id"] for row in own_lines}
+    assert not {row["text"] for row in heldout} & {row["text"] for row in own_lines}
+
+
 def test_own_set_size_spread_and_hard_negatives(own_lines):
     assert len(own_lines) >= 100
     assert len({row["conflict"] for row in own_lines}) >= 10
@@ -281,7 +289,8 @@ def test_without_shared_data_the_own_set_alone_is_scored_and_json_printed(tmp_pa
         "published": "2016-02-01", "conflict": "Syria", "label": "non_state_overtakes", "notes": "unit",
         "events": [{"place": "Saraqib", "geonameid": 164816, "country": "SY", "actor": "Syrian rebels",
                     "date": "2016-01-31", "timing": "current", "certainty": "reported"}]}) + "\n", encoding="utf-8")
-    assert main(["--own", str(own), "--acled", str(tmp_path / "absent.jsonl"), "--json"]) == 0
+    assert main(["--own", str(own), "--acled", str(tmp_path / "absent.jsonl"),
+                 "--heldout", str(tmp_path / "none.jsonl"), "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert list(report["datasets"]) == ["frontwatch-eval"]
     assert any("absent.jsonl not found" in note for note in report["notes"])
