@@ -24,7 +24,8 @@ _ATTEMPT = re.compile(
     r"threat\w*|prospects?|possibility|fears?|risk\w*|capable|incapable|instead|rather\s+than|close|closer|"
     r"preparations?|preparing|bent|focus\w*|talk\w*|accused|suspected|idea|dream\w*|ambitions?|"
     r"designs?|objectives?|bid)\s+(?:\w+\s+){0,2}(?:of|at|on|for|in|to)\s+$"
-    r"|\byet\s+to\s+$)",
+    r"|\byet\s+to\s+$"
+    r"|\b(?:briefly|temporarily|momentarily)\s+(?:\w+\s+)?$)",
     re.I,
 )
 _SUCCESS = re.compile(r"\b(?:managed|succeeded|able)\s+(?:\w+\s+)?(?:to|in)\s+$", re.I)
@@ -81,6 +82,17 @@ def blocked(before_trigger: str) -> bool:
     if _SUCCESS.search(tail):
         return False
     return bool(_ATTEMPT.search(tail))
+
+
+_RAID_AFTER = re.compile(
+    r"\b(?:before|then|later|and)\s+(?:\w+\s+){0,2}?(?:withdrawing|retreating|pulling\s+(?:out|back)|fleeing|leaving|"
+    r"withdrew|retreated|pulled\s+(?:out|back)|fled|left|being\s+(?:driven|pushed|forced|repelled|beaten)\b|"
+    r"were\s+(?:driven|pushed|forced|repelled|beaten)\s+(?:out|back))", re.I)
+
+
+def raid(after_trigger: str) -> bool:
+    """True when the attackers left again in the same breath ("overran the post ... before withdrawing")."""
+    return bool(_RAID_AFTER.search(after_trigger[:160]))
 
 
 def negated(before_trigger: str) -> bool:

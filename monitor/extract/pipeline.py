@@ -43,7 +43,9 @@ _BACKGROUND_CUE = re.compile(
     r"(?:(?:a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|several|few|many|"
     r"\d+)\s+(?:weeks?|months?|years?)|weeks|months|years|(?:several|few|many)\s+days|days)\s+(?:after|since|before)|"
     r"(?:less|more)\s+than\s+(?:a|one|two|three)\s+(?:weeks?|months?|years?)\s+(?:after|since|ago)|"
-    r"anniversary|(?:a|one|two|three|\d+)\s+(?:decades?|years?)\s+on)\b",
+    r"anniversary|(?:a|one|two|three|\d+)\s+(?:decades?|years?)\s+on|"
+    r"(?<!first time )(?<!first )since(?=\s+(?:the\s+)?(?:[A-Z]\w*|rebels|militants|insurgents|jihadists|government|"
+    r"troops|forces|the\s+army|it|they|[a-z]+ing\b)))\b",
     re.I,
 )
 _DEFENDERS_LEFT = re.compile(

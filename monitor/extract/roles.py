@@ -763,7 +763,8 @@ def _dedupe(chain: list[ActorMention]) -> list[ActorMention]:
 
 
 def _mark(c: Claim, before: str) -> None:
-    c.blocked = certainty.blocked(before)
+    after = c.sentence.text[c.trigger[1] - c.sentence.start:]
+    c.blocked = certainty.blocked(before) or (c.kind in ("gain", "regain") and certainty.raid(after))
     c.negated = certainty.negated(before) or certainty.denied_before(before)
 
 
