@@ -312,28 +312,21 @@ def test_acled_rows_sharing_a_note_are_one_item():
 
 # ------------------------------------------------------------------------------- regression floor
 @pytest.mark.quality
-def test_extractor_stays_above_a_conservative_floor_on_the_own_set():
-    """A regression guard, far below the targets (F1 >= 0.90, no alarms): it fails only when the
-    extractor breaks, not when it is merely not good yet. ``make eval`` reports the real numbers."""
+@pytest.mark.parametrize("path, floors", [
+    (OWN_PATH, {"item_f1": 0.85, "event_f1": 0.80}),  # the development set: measured 0.98 / 0.97
+    (HELDOUT_PATH, {"item_f1": 0.70, "event_f1": 0.65}),  # written after the extractor: measured 0.84 / 0.82
+], ids=["dev", "heldout"])
+def test_extractor_stays_above_a_conservative_floor_on_the_own_sets(path, floors):
+    """A regression guard, well below the measured scores and the targets (F1 >= 0.90, no alarms): it fails
+    when the extractor breaks, not when it is merely not perfect. ``make eval`` reports the real numbers."""
     from monitor.extract.pipeline import EventExtractor
 
-    tally = evaluate(load_own(), EventExtractor.default(), ActorMatcher.default())
+    tally = evaluate(load_own(path), EventExtractor.default(), ActorMatcher.default())
     scores = tally.scores()
     assert tally.errors == 0
-    assert scores["item_f1"] >= ITEM_F1_FLOOR, scores["item_f1"]
-    assert scores["event_f1"] >= EVENT_F1_FLOOR, scores["event_f1"]
-    assert scores["background_denied_alarms"] <= ALARMS_CEILING, scores["background_denied_alarms"]
+    for metric, floor in floors.items():
+        assert scores[metric] >= floor, (metric, scores[metric])
+    assert scores["background_denied_alarms"] <= ALARMS_CEILING, scores["problems"]
 
 
-ITEM_F1_FLOOR = 0.70
-EVENT_F1_FLOOR = 0.60
-ALARMS_CEILING = 8
-
-
-def test_an_acronym_alone_does_not_map_a_gold_name_to_another_group():
-    catalogue = {"jas": ActorRef(id="boko-haram", name="Boko Haram"), "adf": ActorRef(id="adf", name="ADF rebels")}
-    matcher = ActorMatcher(lambda name, country: catalogue.get(name.lower()))
-    assert matcher.gold_ids("JaS: Levant Front", "SY") == set()
-    assert matcher.gold_ids("ADF: Allied Democratic Forces", "CD") == set()  # "ADF rebels" is not alike enough
-    catalogue["adf"] = ActorRef(id="adf", name="Allied Democratic Forces")
-    assert ActorMatcher(lambda n, c: catalogue.get(n.lower())).gold_ids("ADF: Allied Democratic Forces", "CD") == {"adf"}
+ALARMS_CEILING = 2
