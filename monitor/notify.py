@@ -93,7 +93,7 @@ class Dispatcher:
         clock: Callable[[], datetime] = _now,
         *,
         retry: RetryPolicy | None = None,
-        lease: float = 300.0,
+        lease: float = 120.0,
         send_timeout: float = 60.0,
         poll_interval: float = 2.0,
         batch: int = 20,
@@ -122,6 +122,7 @@ class Dispatcher:
     async def run(self, stop: asyncio.Event) -> None:
         """Deliver until ``stop`` is set; a failing pass is logged and the loop goes on."""
         while not stop.is_set():
+            self._wake.clear()  # before the pass: an alert recorded during it wakes the next one
             try:
                 done = await self.deliver_due()
             except Exception:
@@ -129,7 +130,6 @@ class Dispatcher:
                 done = 0
             if done:
                 continue
-            self._wake.clear()
             waiters = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(self._wake.wait())]
             try:
                 await asyncio.wait(waiters, timeout=self.poll_interval, return_when=asyncio.FIRST_COMPLETED)
@@ -139,11 +139,11 @@ class Dispatcher:
 
     async def deliver_due(self) -> int:
         """Claim every due delivery (one batch) and try each; returns how many were tried."""
+        urls = self.urls()  # before claiming: if the notifiers cannot be read, nothing is left claimed
         claimed = await asyncio.to_thread(
             self.store.claim_due_deliveries, self.clock(), lease_seconds=self.lease, worker=self.worker, limit=self.batch
         )
         if claimed:
-            urls = self.urls()
             await asyncio.gather(*(self._deliver(row, urls) for row in claimed))
         return len(claimed)
 
