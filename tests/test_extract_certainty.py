@@ -40,6 +40,10 @@ def extract(text: str):
     "Government forces retreated to defensive positions on the outskirts of El Fasher.",
     "Somali forces and African Union troops launched an operation to recapture Jilib from al-Shabaab.",
     "Capture of Kherson would be a major blow to Moscow, analysts said.",
+    "Militants overran an army post in Djibo, killing 12 soldiers, before withdrawing into the bush.",
+    "Fighters briefly seized the town of Kafr Nabl before being driven out by government troops.",
+    "Insurgents attacked and temporarily occupied parts of Mocimboa da Praia on Monday.",
+    "Militants entered the town of Morek, looting shops, and residents fled.",
 ])
 def test_no_change(text):
     assert [e for e in extract(text) if e.certainty != "denied"] == []

@@ -94,6 +94,9 @@ def test_no_publication_date_still_dates_absolute_expressions():
     "Since seizing Kabul in August 2021, the Taliban have consolidated their rule.",
     "The rebels, who captured Goma in 2012, withdrew after international pressure.",
     "The offensive comes less than a month after the provincial capital, Idlib, fell to the opposition.",
+    "Since the Houthis seized Sanaa, the city's economy has collapsed.",
+    "The group took Kobani in a 2014 offensive.",
+    "Ten years ago this week, Islamic State fighters swept into Mosul and the army collapsed.",
 ])
 def test_recalled_changes_are_background(text):
     events = extract(text, published=date(2024, 3, 11))

@@ -85,14 +85,15 @@ def blocked(before_trigger: str) -> bool:
 
 
 _RAID_AFTER = re.compile(
-    r"\b(?:before|then|later|and)\s+(?:\w+\s+){0,2}?(?:withdrawing|retreating|pulling\s+(?:out|back)|fleeing|leaving|"
-    r"withdrew|retreated|pulled\s+(?:out|back)|fled|left|being\s+(?:driven|pushed|forced|repelled|beaten)\b|"
-    r"were\s+(?:driven|pushed|forced|repelled|beaten)\s+(?:out|back))", re.I)
+    r"\b(?:before\s+(?:withdrawing|retreating|pulling\s+(?:out|back)|fleeing|leaving|being\s+(?:driven|pushed|forced|"
+    r"repelled|beaten)\b)|(?:then|later|subsequently)\s+(?:withdrew|retreated|pulled\s+(?:out|back)|left)|"
+    r"(?:were|was)\s+(?:later\s+|then\s+|soon\s+)?(?:driven|pushed|forced|beaten)\s+(?:out|back))", re.I)
 
 
 def raid(after_trigger: str) -> bool:
     """True when the attackers left again in the same breath ("overran the post ... before withdrawing")."""
-    return bool(_RAID_AFTER.search(after_trigger[:160]))
+    m = _RAID_AFTER.search(after_trigger[:160])
+    return bool(m) and not re.search(r"\b(?:after|as|when)\b", after_trigger[:m.start()], re.I)
 
 
 def negated(before_trigger: str) -> bool:

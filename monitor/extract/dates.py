@@ -45,6 +45,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
                       r"(?:\s+(?:of\s+)?(?P<y>(?:19|20)\d{2}))\b")),
     ("m", re.compile(r"\b(?i:in|since|during|by|until|of|early|late|mid|last|this|since early|since late)[\s-]+"
                      + _MONTH_RE + r"(?!\s*\d)")),
+    ("attr_year", re.compile(r"\b(?i:the|a|an|its|their)\s+(?P<y>(?:19|20)\d{2})\s+(?=[a-z])")),
     ("decade", re.compile(r"\b(?:in|during|since)\s+the\s+(?P<y>(?:19|20)\d0)s\b")),
     ("y", re.compile(r"\b(?i:in|since|during|of|by|until|early|late|mid|before|after)[\s-]+(?P<y>(?:19|20)\d{2})\b")),
     ("weekday", re.compile(r"\b(?P<pre>(?i:last|this|on|early|late|since)\s+)?"
@@ -100,7 +101,7 @@ def _resolve(kind: str, m: re.Match[str], pub: date | None) -> DateExpr | None:
             if m.group().lower().startswith("last") and month == pub.month:
                 year -= 1
             return DateExpr(m.start(), m.end(), date(year, month, 1), "month", True)
-        if kind in ("y", "decade"):
+        if kind in ("y", "decade", "attr_year"):
             return DateExpr(m.start(), m.end(), date(int(g["y"]), 1, 1), "year", False)
         if kind == "weekday":
             if pub is None:

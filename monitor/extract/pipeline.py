@@ -48,12 +48,16 @@ _BACKGROUND_CUE = re.compile(
     r"troops|forces|the\s+army|it|they|[a-z]+ing\b)))\b",
     re.I,
 )
+_ARMED = r"(?:soldiers|troops|police(?:men)?|army|forces|defenders|garrison|gendarmes|units|militants|fighters|rebels|" \
+         r"insurgents|jihadists|militiamen|militias?|the\s+group|government|regime|defenders)"
 _DEFENDERS_LEFT = re.compile(
-    r"\b(?:withdr[ae]w\w*|withdrawn|pull(?:ed|ing)?\s+(?:out|back)|pullback|retreat\w*|abandon\w*|fled|flee(?:ing)?|"
-    r"left\s+(?:the|their|its)|surrender\w*|collaps\w*|without\s+(?:a\s+fight|(?:meeting\s+)?(?:any\s+|much\s+)?"
-    r"resistance|firing\s+a\s+shot)|little\s+resistance|unopposed|took\s+(?:full\s+|complete\s+)?control|"
-    r"took\s+over|in\s+(?:full\s+|total\s+)?control|raised\s+(?:their|the|its)\s+(?:\w+\s+)?flag|"
-    r"redeploy\w*|regroup\w*|giving\s+\w+\s+control|handed\s+over)\b", re.I)
+    r"\b" + _ARMED + r"\b[^.;]{0,40}?\b(?:withdr[ae]w\w*|withdrawn|pull(?:ed|ing)?\s+(?:out|back)|retreat\w*|"
+    r"abandon\w*|fled|flee(?:ing)?|left\s+(?:the|their|its)|surrender\w*|collaps\w*|redeploy\w*|regroup\w*)|"
+    r"\b(?:withdr[ae]w\w*|withdrawn|pull(?:ed|ing)?\s+(?:out|back))\s+(?:its|their|all)\s+(?:\w+\s+)?" + _ARMED + r"|"
+    r"\bthe\s+(?:\w+\s+)?(?:withdrawal|pullback|pull-out|retreat|regrouping)\b|"
+    r"\bwithout\s+(?:a\s+fight|(?:meeting\s+)?(?:any\s+|much\s+)?resistance|firing\s+a\s+shot)|little\s+resistance|"
+    r"\bunopposed|took\s+(?:full\s+|complete\s+)?control|took\s+over|\bin\s+(?:full\s+|total\s+)?control\b|"
+    r"raised\s+(?:their|the|its)\s+(?:\w+\s+)?flag|giving\s+\w+\s+control|handed\s+over", re.I)
 _STATE_WORDS = re.compile(r"\b(?:regime|government|army|troops|soldiers|military|junta)\b", re.I)
 _CERTAINTY_FACTOR = {"reported": 1.0, "unconfirmed": 0.8, "claimed": 0.8, "denied": 0.3}
 
