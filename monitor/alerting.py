@@ -34,6 +34,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, NamedTuple, Protocol
 
+from pydantic import ValidationError
+
 from monitor.control import CERTAINTY_RANK, ControlMap, PlaceControl
 from monitor.records import Alert, Event, Incident, RuleMatch, stable_id
 from monitor.render import clean, headline
@@ -153,6 +155,16 @@ def alert_mark(row: AlertRow) -> AlertMark:
     )
 
 
+def _readable(origin: str, place_key: str, raw: dict[str, Any] | None) -> PlaceControl | None:
+    if raw is None:
+        return None
+    try:
+        return PlaceControl.model_validate(raw)
+    except ValidationError as exc:
+        log.warning("%s control state of %s is unreadable (%d problems); not used", origin, place_key, exc.error_count())
+        return None
+
+
 class AlertingPipeline:
     """Carries out what the control map, the rules and the alert decider decide. Does not decide."""
 
@@ -175,12 +187,16 @@ class AlertingPipeline:
         current = getattr(self.rulebook, "current", None)
         return current() if callable(current) else self.rulebook
 
+    def _state(self, place_key: str, given: PlaceControl | dict[str, Any] | None) -> PlaceControl | None:
+        """The caller's state, else SQL's; one that cannot be read (an older shape) is logged and skipped."""
+        if isinstance(given, PlaceControl):
+            return given
+        return _readable("given", place_key, given) or _readable("stored", place_key, self.store.get_control(place_key))
+
     def handle_event(self, event: Event, state: PlaceControl | dict[str, Any] | None = None) -> HandledEvent:
         now = _utc(self.clock())
         place_key = event.location.key
-        if state is None:
-            state = self.store.get_control(place_key)
-        known = PlaceControl.model_validate(state) if isinstance(state, dict) else state
+        known = self._state(place_key, state)
         decision = self.control.decide(known, event, now)
         if decision.change == "duplicate":
             return HandledEvent(decision.state.to_json(), [])

@@ -180,3 +180,15 @@ def test_with_the_real_rulebook_from_yaml(store, tmp_path):
     assert alert.not_before == T0 + timedelta(seconds=45)
     _, more = pipeline.handle_event(report("Beta"), state)
     assert more == []
+
+
+def test_unreadable_state_is_skipped_and_the_event_still_counts(store, caplog):
+    pipeline = AlertingPipeline(store, ruleset(), clock=Clock())
+    pipeline.handle_event(report("Alpha"))
+    state, alerts = pipeline.handle_event(report("Beta"), {"holder": "not a state"})  # e.g. an older shape
+    assert "given control state of geonames:9000001 is unreadable" in caplog.text
+    assert [s.outlet for s in PlaceControl.model_validate(state).incident.sources] == ["Alpha", "Beta"]  # from SQL
+    store.record_decision(TOWN.key, {"junk": True}, None, None, [])
+    state, _ = pipeline.handle_event(report("Gamma"))
+    assert PlaceControl.model_validate(state).holder == FRONT  # nothing readable: starts over, event kept
+    assert store.control_history(TOWN.key, limit=1)[0].event_id == report("Gamma").id
