@@ -161,7 +161,9 @@ def _readable(origin: str, place_key: str, raw: dict[str, Any] | None) -> PlaceC
     try:
         return PlaceControl.model_validate(raw)
     except ValidationError as exc:
-        log.warning("%s control state of %s is unreadable (%d problems); not used", origin, place_key, exc.error_count())
+        log.warning(
+            "%s control state of %s is unreadable (%d problems); not used", origin, place_key, exc.error_count()
+        )
         return None
 
 

@@ -184,7 +184,8 @@ class ControlMap:
             event,
             now,
         )
-        return ControlDecision(new, "change", self._history(state, event, "change", incident, previous), incident, "created")
+        history = self._history(state, event, "change", incident, previous)
+        return ControlDecision(new, "change", history, incident, "created")
 
     def _confirm(self, state: PlaceControl, event: Event, now: datetime) -> ControlDecision:
         incident = state.incident
@@ -205,7 +206,8 @@ class ControlMap:
         if event.source and all(_outlet(s) != _outlet(event.source) or s.url != event.source.url for s in contrary):
             contrary = (contrary + [event.source])[-self.max_sources :]
         new = self._remember(state.model_copy(update={"incident": contested, "contrary": contrary}), event, now)
-        return ControlDecision(new, "contest", self._history(state, event, "contest", contested), contested, "contested")
+        history = self._history(state, event, "contest", contested)
+        return ControlDecision(new, "contest", history, contested, "contested")
 
     def _history_only(self, state: PlaceControl, event: Event, now: datetime, change: Change) -> ControlDecision:
         return ControlDecision(self._remember(state, event, now), change, self._history(state, event, change, None))
@@ -265,7 +267,9 @@ class ControlMap:
     def _place(self, state: PlaceControl, event: Event) -> Place:
         """The fuller of the known place and the event's (coordinates, admin1 filled in when missing)."""
         known, seen = state.place, event.location
-        missing = {k: v for k, v in seen.model_dump().items() if getattr(known, k) in (None, "") and v not in (None, "")}
+        missing = {
+            k: v for k, v in seen.model_dump().items() if getattr(known, k) in (None, "") and v not in (None, "")
+        }
         return known.model_copy(update=missing) if missing else known
 
     def _remember(self, state: PlaceControl, event: Event, now: datetime) -> PlaceControl:
@@ -300,7 +304,9 @@ def _finer(precision: str, than: str) -> bool:
     return order[precision] > order[than]
 
 
-def incidents_from_events(events: Iterable[Event], now: datetime | None = None, control: ControlMap | None = None) -> list[Incident]:
+def incidents_from_events(
+    events: Iterable[Event], now: datetime | None = None, control: ControlMap | None = None
+) -> list[Incident]:
     """Replay events (in the given order) through a fresh control map; the incidents they make, each in its
     final merged form, in order of creation. Pure: for ``frontwatch rules test``. Each event is applied at
     the time it was published (else ``now``)."""

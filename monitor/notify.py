@@ -141,7 +141,11 @@ class Dispatcher:
         """Claim every due delivery (one batch) and try each; returns how many were tried."""
         urls = self.urls()  # before claiming: if the notifiers cannot be read, nothing is left claimed
         claimed = await asyncio.to_thread(
-            self.store.claim_due_deliveries, self.clock(), lease_seconds=self.lease, worker=self.worker, limit=self.batch
+            self.store.claim_due_deliveries,
+            self.clock(),
+            lease_seconds=self.lease,
+            worker=self.worker,
+            limit=self.batch,
         )
         if claimed:
             await asyncio.gather(*(self._deliver(row, urls) for row in claimed))

@@ -66,7 +66,9 @@ def clean(text: str | None, limit: int = 600) -> str:
     whitespace collapsed, at most ``limit`` characters."""
     if not text:
         return ""
-    kept = "".join(" " if c.isspace() else c for c in text if unicodedata.category(c) not in ("Cc", "Cf") or c.isspace())
+    kept = "".join(
+        " " if c.isspace() else c for c in text if c.isspace() or unicodedata.category(c) not in ("Cc", "Cf")
+    )
     kept = re.sub(r"\s+", " ", kept).strip()
     return kept if len(kept) <= limit else kept[: limit - 1].rstrip() + "…"
 
@@ -175,8 +177,9 @@ def render(
 
 
 def _summary(incident: Incident) -> tuple[str, str]:
+    what = SUBTYPE_TEXT.get(incident.subtype, incident.subtype)
     details = (
-        f"{format_date(incident.date, incident.date_precision)} · {SUBTYPE_TEXT.get(incident.subtype, incident.subtype)}"
+        f"{format_date(incident.date, incident.date_precision)} · {what}"
         f"{'' if incident.timing == 'current' else ' · recalled as background'}"
     )
     sure = f"certainty: {incident.certainty} · confidence {incident.confidence:.0%} · {_count(incident.sources)}"
@@ -266,7 +269,8 @@ def _text(incident: Incident, rule: str, key: str, is_update: bool, contrary: Se
     lines.append("sources:")
     for source in incident.sources:
         url = safe_url(source.url)
-        lines.append(f"- {e(source.outlet, 120) or 'source'}" + (f": {e(source.title, 200)}" if source.title else "") + (f" {url}" if url else ""))
+        title = f": {e(source.title, 200)}" if source.title else ""
+        lines.append(f"- {e(source.outlet, 120) or 'source'}{title}" + (f" {url}" if url else ""))
     for evidence in incident.evidence[:2]:
         lines.append(f'"{e(evidence)}"')
     footer = " · ".join(part for part in (f"rule {e(rule)}" if rule else "", f"alert {e(key)}" if key else "") if part)

@@ -29,7 +29,17 @@ class Clock:
         self.now += timedelta(seconds=seconds)
 
 
-def report(outlet: str, *, actor=FRONT, previous=ARMY, timing="current", certainty="reported", evidence=None, day=date(2031, 5, 1), article="1") -> Event:
+def report(
+    outlet: str,
+    *,
+    actor=FRONT,
+    previous=ARMY,
+    timing="current",
+    certainty="reported",
+    evidence=None,
+    day=date(2031, 5, 1),
+    article="1",
+) -> Event:
     return Event(
         subtype="non_state_overtakes",
         location=TOWN,

@@ -157,7 +157,14 @@ def test_background_recollection_of_an_older_change_is_history_only(cmap):
     _, recalled = apply(
         cmap,
         event(),
-        event(actor=ARMY, previous=None, day=date(2020, 6, 1), precision="month", timing="background", evidence="in June 2020 the army captured Karvelo"),
+        event(
+            actor=ARMY,
+            previous=None,
+            day=date(2020, 6, 1),
+            precision="month",
+            timing="background",
+            evidence="in June 2020 the army captured Karvelo",
+        ),
     )
     assert recalled.change == "past"
     assert recalled.incident is None and recalled.history["change"] == "past"

@@ -364,7 +364,8 @@ async def test_slack_payload_through_apprise_is_inert_and_lists_the_sources(db, 
     for outlet in ("Alpha", "Beta", "Gamma"):
         assert f"<https://{outlet.lower()}.example/karvelo|{outlet}>" in mrkdwn
     live = set(re.findall(r"<[^>]*>", mrkdwn))
-    assert all(s.startswith(("<https://alpha.example", "<https://beta.example", "<https://gamma.example", "<https://www.openstreetmap.org/")) for s in live), live
+    ours = ("<https://alpha.example", "<https://beta.example", "<https://gamma.example", "<https://www.openstreetmap.org/")
+    assert all(s.startswith(ours) for s in live), live
     assert "<!" not in text and "<@" not in text and "<http://evil" not in text
     assert not re.search(r"[@!](here|channel|everyone)", mrkdwn)
     quoted = [line for line in mrkdwn.splitlines() if line.startswith("&gt;") or line.startswith(">")]
@@ -410,7 +411,13 @@ async def test_delivery_whose_workers_keep_dying_ends_failed_without_another_sen
 async def test_update_after_repeat_after_only_for_news_beyond_what_was_sent(db, webhook):
     port, received = webhook
     notifiers = {"desk-hook": f"json://127.0.0.1:{port}/hook"}
-    rule = Rule(name="north-march", notify=("desk-hook",), group_wait=timedelta(seconds=30), repeat_after=timedelta(hours=12), max_age=None)
+    rule = Rule(
+        name="north-march",
+        notify=("desk-hook",),
+        group_wait=timedelta(seconds=30),
+        repeat_after=timedelta(hours=12),
+        max_age=None,
+    )
     clock = Clock()
     store = Store(db)
     pipeline = AlertingPipeline(store, RuleSet(rules=(rule,), notifiers=notifiers), clock=clock)

@@ -43,7 +43,8 @@ def test_alerts_lists_each_notifiers_delivery_status(tmp_path):
     store = Store(f"sqlite:///{tmp_path / 'fw.db'}")
     clock = Clock()
     notifiers = {"desk-mail": f"mailto://fw:{SECRET}@127.0.0.1:9?to=a@example.org", "desk-hook": "json://127.0.0.1:9/x"}
-    pipeline = AlertingPipeline(store, RuleSet(rules=(Rule(name="north-march", notify=tuple(notifiers), max_age=None, group_wait=timedelta(0)),), notifiers=notifiers), clock=clock)
+    rule = Rule(name="north-march", notify=tuple(notifiers), max_age=None, group_wait=timedelta(0))
+    pipeline = AlertingPipeline(store, RuleSet(rules=(rule,), notifiers=notifiers), clock=clock)
     _, (ok,) = pipeline.handle_event(report("Alpha"))
     other = report("Beta").model_copy(update={"location": Place(name="Lomar", country="ZZ", geonameid=9000002)})
     _, (bad,) = pipeline.handle_event(other)
