@@ -221,7 +221,7 @@ class Gazetteer:
 
         def score(e: Entry) -> tuple:
             kind_ok = (e.kind == ADMIN1) == prefer_admin1
-            return (kind_ok, ctx.get(e.country, 0.0) > 0, ctx.get(e.country, 0.0), math.log10(e.population + 10))
+            return (ctx.get(e.country, 0.0) > 0, kind_ok, ctx.get(e.country, 0.0), math.log10(e.population + 10))
 
         return sorted(entries, key=score, reverse=True)
 

@@ -459,8 +459,12 @@ class _Article:
     def _fill_from_story(self, clusters: list[tuple[str, _Cluster]]) -> None:
         """Undated news takes the story's date; an agentless change ("Jalalabad fell") the story's taker."""
         current = [cl for _k, cl in clusters if cl.timing == "current"]
-        dated = [r for cl in current for r in cl.items if r.explicit_date and r.precision == "day"]
-        anchor = min(dated, key=lambda r: r.claim.sentence.start).date if dated else None
+        anchor = None  # the story's own day: the first day named in its lead
+        for s in self.sentences[:2]:
+            days = [e for e in dates.find_dates(s.text, self.pub) if e.precision == "day" and not e.recalled]
+            if days:
+                anchor = days[0].date
+                break
         takers = Counter(r.actor.id for cl in current for r in cl.items if r.actor)
         top = takers.most_common(1)[0][0] if len(takers) == 1 else None
         for cl in current:

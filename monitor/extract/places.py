@@ -52,9 +52,11 @@ _PLACE_MODIFIERS = frozenset(fold(w) for w in "eastern western northern southern
 _CALENDAR = re.compile(r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|"
                        r"May|June|July|August|September|October|November|December)$")
 _ADMIN_AFTER = re.compile(r"^\s*(?:province|governorate|region|state|oblast|prefecture|department|county)\b", re.I)
-_ADMIN_BEFORE = re.compile(r"\b(?:province|governorate|region|state|oblast|prefecture|department)\s+of\s+(?:the\s+)?$", re.I)
+_ADMIN_BEFORE = re.compile(r"\b(?:province|governorate|region|state|oblast|prefecture|department|capital)\s+of\s+"
+                           r"(?:the\s+)?$", re.I)  # "the capital of Takhar": Takhar is the province
 _DESCRIPTOR = r"(?P<noun>town|city|village|hamlet|settlement|locality|district|capital|port|base|enclave|stronghold)"
-_NOUN_BEFORE = re.compile(r"\b" + _DESCRIPTOR + r"\s+of\s+(?:the\s+)?$", re.I)
+_NOUN_BEFORE = re.compile(r"\b(?<!capital )(?P<noun>town|city|village|hamlet|settlement|locality|port|base|enclave|"
+                          r"stronghold)\s+of\s+(?:the\s+)?$", re.I)  # "the capital of X": X is the province
 _NOUN_AFTER = re.compile(r"^\s*,\s*(?:a|an|the)\s+(?:[\w-]+\s+){0,3}?" + _DESCRIPTOR + r"\b", re.I)
 _CITY_BEFORE = re.compile(r"\b(?:city|town|village|hamlet|settlement|locality|district|area|suburb|municipality|"
                           r"neighbourhood|neighborhood|capital)\s+of\s+(?:the\s+)?$", re.I)
@@ -168,7 +170,8 @@ def _mention(folded: FoldedText, first: int, last: int, key: str, entries: list[
     wants_admin1 = bool(_ADMIN_AFTER.match(after) or _ADMIN_BEFORE.search(before))
     wants_city = bool(_CITY_BEFORE.search(before)) and not wants_admin1
     noun = _NOUN_BEFORE.search(before) or _NOUN_AFTER.match(after)
-    region = bool(re.search(r"\b(?:north|south|east|west|central)(?:ern|-?(?:east|west)ern)?\s+$", before, re.I))
+    region = bool(re.search(r"\b(?:north|south|east|west|central)(?:ern|-?(?:east|west)ern)?\s+$", before, re.I)
+                  or re.search(r"[A-Z][\w'’-]+(?:\s+(?:city|town|village))?\s+in\s+$", before))  # "Zaranj in Nimruz"
     in_parens = before.rfind("(") > before.rfind(")")
     return PlaceMention(start, end, surface, key, tuple(entries), landmark, wants_admin1, wants_city,
                         noun.group("noun").lower() if noun else None, region=region, in_parens=in_parens)

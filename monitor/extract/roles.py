@@ -44,7 +44,7 @@ GAIN = re.compile(
     r"\b(?:(?P<strong>captur(?:e|ed|es|ing)|seiz(?:e|ed|es|ing)|overr(?:an|un|uns|unning)|conquer(?:ed|s|ing)?|"
     r"liberat(?:e|ed|es|ing)|(?:took|take|takes|taking|taken)\s+over|"
     r"(?:gain\w*|assum\w*|establish\w*|wrest\w*|seiz\w*|took|take|takes|taking|taken|grabb?\w*|secur\w*|impos\w*|"
-    r"extend\w*|consolidat\w*|won|win|wins|winning)\s+" + _CONTROL + r"|"
+    r"extend\w*|consolidat\w*|won|win|wins|winning|claim\w*)\s+" + _CONTROL + r"|"
     r"swept\s+(?:into|through)|storm(?:ed|ing)?\s+and\s+(?:took|seized|captured))"
     r"|(?:now|fully|completely|totally|entirely)\s+control(?:led|s)?(?!\s+(?:of|over)\b)"
     r"|(?:has|had|have|now\s+has|now\s+have)\s+(?:now\s+)?(?:full|complete|total)\s+control\s+(?:of|over)"
@@ -131,7 +131,8 @@ _OBJ_STOP = re.compile(r"[.;:!?]|\b(?:after|before|when|while|following|since|be
 _AREA_NOUN = re.compile(r"\b(?:villages?|towns?|areas?|positions?|parts?|neighbou?rhoods?|districts?|localities|"
                         r"territory|ground|settlements?|hamlets?|outposts?|bases?|most|much|all|swathes?|"
                         r"control|sections?|quarters?|suburbs?|headquarters|garrison|barracks|command|airport|"
-                        r"airbase|centre|center|camp|post|detachment|gendarmerie|station|compound)\s+"
+                        r"airbase|centre|center|camp|post|detachment|gendarmerie|station|compound|facilities|"
+                        r"buildings|offices|installations)\s+"
                         r"(?:[\w'’-]+\s+){0,1}(?:in|of|around|across|at)\s+"
                         r"(?:the\s+)?(?:\w+\s+){0,2}$", re.I)
 _NON_PLACE_OBJ = re.compile(r"\b(?:soldiers?|fighters?|weapons?|prisoners?|hostages?|tanks?|vehicles?|ammunition|"
@@ -559,6 +560,9 @@ def _place_before(text: str, base: int, pos: int, places: list[PlaceMention],
     A name the gazetteer lacks counts when the text calls it a place ("The town of Bunagana fell ...").
     """
     before = [p for p in places if p.end - base <= pos]
+    local = [p for p in before if not p.wants_admin1 and not p.region]
+    if local and before and local[-1] is not before[-1] and len(text[local[-1].end - base:pos].split()) <= 8:
+        before = local  # "Zaranj in south-western Nimruz province, were captured": the town, not its province
     m = re.search(r"\b(?:the\s+)?(?:town|city|village|hamlet|settlement|locality|district|base|camp|airport|port)\s+"
                   r"of\s+(" + _NAME + r")\s*(?:,[^,.;]{1,60},\s*)?(?:(?:has|had|have|was|were|is|now|also|"
                   r"reportedly|finally)\s+)*$", text[:pos])
