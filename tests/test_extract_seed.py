@@ -67,3 +67,13 @@ def test_nothing_else(events):
     assert not names & {"Beirut", "Latakia", "Aleppo"}
     assert all(e.location.admin1 == "Idlib" for e in events)  # no province event: the aim to push is no change
     assert not any(e.date and e.date.year in (1980, 2024) for e in events)
+
+
+def test_source_passes_through():
+    from monitor.records import Source
+
+    src = Source(outlet="dawn.com", url="https://example.org/story", title="Seed", article_id="a1")
+    events = EventExtractor.default().extract(SEED.read_text(encoding="utf-8"), published=date(2015, 4, 26),
+                                              title="Seed", source=src)
+    assert events and all(e.source == src for e in events)
+    assert len({e.id for e in events}) == len(events)
