@@ -103,6 +103,28 @@ class PollConfig(Strict):
         return parse_duration(value).total_seconds()
 
 
+class DeliveryConfig(Strict):
+    """How alerts are delivered: retries with exponential backoff, then kept as failed."""
+
+    max_attempts: int = 12  # with the defaults: retried for about four hours
+    first_delay: float = 15.0  # seconds before the first retry, doubled on every further one
+    max_delay: float = 3600.0  # the longest wait between attempts
+    lease: float = 120.0  # a send not finished within this is assumed dead and retried
+    send_timeout: float = 60.0
+
+    @field_validator("first_delay", "max_delay", "lease", "send_timeout", mode="before")
+    @classmethod
+    def _seconds(cls, value: Any) -> float:
+        return parse_duration(value).total_seconds()
+
+    @field_validator("max_attempts")
+    @classmethod
+    def _attempts(cls, value: int) -> int:
+        if value < 1:
+            raise ValueError("must be at least 1")
+        return value
+
+
 class MonitorConfig(Strict):
     feeds: list[FeedConfig] = Field(default_factory=list)
     broker: str = ""  # kafka://host:port; empty = start the embedded broker
@@ -113,6 +135,7 @@ class MonitorConfig(Strict):
     tile_url: str = ""  # a map tile template (https://.../{z}/{x}/{y}.png); empty = no tiles
     partitions: int = 4
     poll: PollConfig = Field(default_factory=PollConfig)
+    delivery: DeliveryConfig = Field(default_factory=DeliveryConfig)
     status_interval: float = 30.0  # seconds between status lines; 0 = off
     source: str = ""  # the file this was read from
 

@@ -33,7 +33,7 @@ class Services:
         from monitor.alerting import AlertingPipeline
         from monitor.articles import ArticleBuilder
         from monitor.extract import default_extractor
-        from monitor.notify import Dispatcher
+        from monitor.notify import Dispatcher, RetryPolicy
         from monitor.rulefiles import RuleBook
 
         self.config = config
@@ -42,7 +42,16 @@ class Services:
         self.extractor = default_extractor()
         self.rulebook = RuleBook(config.rules)
         self.alerting = AlertingPipeline(store, self.rulebook)
-        self.dispatcher = Dispatcher(store, lambda: self.rulebook.current().notifiers)
+        delivery = config.delivery
+        self.dispatcher = Dispatcher(
+            store,
+            lambda: self.rulebook.current().notifiers,
+            retry=RetryPolicy(
+                max_attempts=delivery.max_attempts, first_delay=delivery.first_delay, max_delay=delivery.max_delay
+            ),
+            lease=delivery.lease,
+            send_timeout=delivery.send_timeout,
+        )
         self.pollers = None
         self._emit: Callable[[FeedItem], Awaitable[None]] | None = None
         self._stop = asyncio.Event()

@@ -103,3 +103,10 @@ def test_run_refuses_broken_rules_with_file_line_col(tmp_path):
     assert result.returncode == 2, result.stderr
     assert f"{rules}:3:14:" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_delivery_settings(tmp_path):
+    config = load_config(write(tmp_path, "delivery:\n  max_attempts: 3\n  first_delay: 2s\n  max_delay: 1m\n"), env={})
+    assert (config.delivery.max_attempts, config.delivery.first_delay, config.delivery.max_delay) == (3, 2, 60)
+    with pytest.raises(ConfigError, match="delivery.max_attempts: must be at least 1"):
+        load_config(write(tmp_path, "delivery:\n  max_attempts: 0\n"), env={})
