@@ -174,3 +174,14 @@ def test_adjectival_participles_are_not_verbs():
     events = EventExtractor.default().extract(
         "The town lies 15 km north of the Russian-occupied city of Donetsk.", published=PUB)
     assert events == []
+
+
+def test_forces_loyal_to_name_the_taker():
+    e = one("Forces loyal to the Government of National Accord recaptured Tarhuna on Friday from Haftar's "
+            "Libyan National Army.")
+    assert ids(e) == ("libya-government", "lna") and e.subtype == "government_regains"
+
+
+def test_neighbouring_country_only_for_an_army_abroad():
+    e = one("SPLA-IO forces said on Monday they had captured the town of Nasir from government troops.")
+    assert e.location.country == "SS"

@@ -167,6 +167,9 @@ class _Article:
         self.state_mentioned = any(a.generic_state for a in actors) or bool(_STATE_WORDS.search(body)) or any(
             self.cat.get(self.cat.choose(a.actor_ids, None, a.key)).side == "state" for a in actors if a.actor_ids)
         self.last_current_actor: ActorRef | None = None
+        self.abroad = frozenset(a.country for m in actors if m.actor_ids and not m.generic_state
+                                for a in [self.cat.actor(self.cat.choose(m.actor_ids, None, m.key))]
+                                if a is not None and a.side == "state" and a.country)
 
     def _top_country(self) -> str | None:
         return max(self.ctx, key=self.ctx.get) if self.ctx else None
@@ -213,7 +216,7 @@ class _Article:
         named = countries_in(self.folded, c.sentence.start, c.sentence.end)
         if named:  # "Palma in northern Mozambique": a country named beside the place decides
             ctx = {**ctx, **{iso: ctx.get(iso, 0.0) + 2.0 for iso in named}}
-        entry, sure = resolve(c.place, self.ex.gazetteer, ctx, self.body)
+        entry, sure = resolve(c.place, self.ex.gazetteer, ctx, self.body, self.abroad)
         if entry is None:
             return None
         country = entry.country
@@ -480,7 +483,7 @@ class _Article:
         for s, ps in denials:
             keys = set()
             for p in ps:
-                entry, _ = resolve(p, self.ex.gazetteer, self.ctx, self.body)
+                entry, _ = resolve(p, self.ex.gazetteer, self.ctx, self.body, self.abroad)
                 if entry is not None:
                     keys.add(_place_key(entry))
             if certainty.concession(s.text) and not certainty.is_denial(s.text):

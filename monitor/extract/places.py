@@ -253,13 +253,15 @@ _PAREN_AFTER = re.compile(
     r"strategic\s+positions?|positions?|[A-Z][\w'’-]+|al|el|ash|az|as|ad|ath|ya|de)\s*){0,8}?\s*\(([^()]{2,80})\)")
 
 
-def resolve(mention: PlaceMention, gazetteer: Gazetteer, countries: dict[str, float], text: str = ""
-            ) -> tuple[Entry, float]:
+def resolve(mention: PlaceMention, gazetteer: Gazetteer, countries: dict[str, float], text: str = "",
+            abroad: frozenset[str] = frozenset()) -> tuple[Entry, float]:
     """The mention's best candidate and how sure the choice is (0..1).
 
     A name the gazetteer does not know, or knows only far outside the article's countries, becomes an
     unresolved place (no GeoNames id) in the article's main country, located at the area named in a
-    following parenthesis when there is one ("Al Hummah (As Sawadiyah, Al Bayda)").
+    following parenthesis when there is one ("Al Hummah (As Sawadiyah, Al Bayda)"). ``abroad``: home
+    countries of the state forces the article names; their neighbours count as in context (an army
+    fighting across its border).
     """
     own = _place_vote(mention)  # the mention may not vote for its own reading
     countries = {iso: w - own.get(iso, 0.0) for iso, w in countries.items() if w - own.get(iso, 0.0) > 0}
@@ -272,7 +274,7 @@ def resolve(mention: PlaceMention, gazetteer: Gazetteer, countries: dict[str, fl
             cities = [e for e in ranked if e.kind != ADMIN1]
             best = cities[0] if cities else best
         in_context = countries.get(best.country, 0) > 0 or any(
-            best.country in neighbours(iso) for iso in countries)  # Russian forces in a Ukrainian town
+            best.country in neighbours(iso) for iso in abroad)  # Russian forces in a Ukrainian town
         if in_context or not countries:
             return best, (1.0 if countries or len({e.country for e in ranked}) == 1 else 0.7)
         primary = fold(best.name) == mention.key  # "Sirte" is Sirte; "Boni" is only an old name of Bonn

@@ -680,6 +680,10 @@ def _subject_like(a: ActorMention, text: str, base: int) -> bool:
         return False
     if _ADJECTIVAL_AFTER.match(text[rel_end:rel_end + 30]) and not a.generic_state:
         return False  # "a pro-Houthi attack", "IS-held territory": a modifier, not a subject
+    if re.search(r"\b(?:forces|fighters|troops|units|militias?|members|rebels|soldiers|men)\s+(?:loyal|allied|"
+                 r"affiliated|belonging)\s+(?:to|with)\s+(?:the\s+)?$|\b(?:forces|fighters|troops|units|rebels|members)"
+                 r"\s+of\s+(?:the\s+)?$", text[max(0, rel_start - 50):rel_start], re.I):
+        return True  # "forces loyal to the GNA", "fighters of the Azawad Liberation Front"
     return not _PREP_BEFORE.search(text[max(0, rel_start - 40):rel_start])
 
 
