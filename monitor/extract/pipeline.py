@@ -370,7 +370,8 @@ class _Article:
         for m in _BACKGROUND_CUE.finditer(s.text):
             if m.start() < t0 and not re.search(r"[;]|\b(?:but|while|whereas)\b", s.text[m.end():t0]):
                 return True  # cue governs the clause that holds the trigger
-            if m.start() >= t0 and not re.search(r"[,;]", s.text[t0:m.start()]):
+            if m.start() >= t0 and not re.search(r"[,;]", s.text[t0:m.start()]) and re.search(
+                    r"\b(?:ago|once|previously|formerly|originally|at\s+the\s+time|back\s+then)\b", m.group(), re.I):
                 return True  # "captured the town years ago"
         return False
 
