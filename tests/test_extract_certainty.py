@@ -136,3 +136,9 @@ def test_the_losing_side_fighting_to_regain_it_is_no_denial():
     (e,) = extract("Insurgents took control of the town of Palma in northern Mozambique on Sunday, a security source "
                    "said. The government said troops were fighting to regain control.")
     assert e.location.country == "MZ" and e.timing == "current"
+
+
+def test_a_stormed_police_station_is_an_attack_unless_held():
+    assert extract("Gunmen stormed and seized the police station in Gwoza, killing two officers.") == []
+    (e,) = extract("JNIM militants overran the gendarmerie detachment in Djibo and took control of the area on Sunday.")
+    assert e.location.name == "Djibo" and e.actor.id == "jnim"

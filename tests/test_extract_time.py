@@ -101,3 +101,10 @@ def test_no_publication_date_still_dates_absolute_expressions():
 def test_recalled_changes_are_background(text):
     events = extract(text, published=date(2024, 3, 11))
     assert events and all(e.timing == "background" for e in events)
+
+
+def test_when_clauses_take_the_date_they_hang_on():
+    (e,) = extract("The offensive is the largest since 2019, when rebels captured Morek.", published=date(2024, 3, 11))
+    assert (e.timing, e.date) == ("background", date(2019, 1, 1))
+    (e,) = extract("The rebels, who had taken Morek days earlier, withdrew on Sunday.", published=date(2024, 3, 11))
+    assert e.timing == "background"

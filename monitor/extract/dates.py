@@ -53,6 +53,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("ago", re.compile(r"\b(?P<n>\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|"
                        r"a few|a couple of)\s+(?P<unit>day|week|month|year)s?\s+(?:ago|earlier|before)"
                        r"(?:\s+(?:this|that)\s+(?:week|weekend|month|day))?\b", re.I)),
+    ("vague_ago", re.compile(r"\b(?P<unit>day|week|month|year)s\s+(?:earlier|before|ago|previously)\b", re.I)),
     ("rel", re.compile(r"\b(?P<rel>today|tonight|this morning|this afternoon|this evening|earlier today|"
                        r"yesterday|last night|overnight|the previous day|the day before|"
                        r"last week|earlier this week|earlier in the week|this week|last weekend|this weekend|"
@@ -110,6 +111,16 @@ def _resolve(kind: str, m: re.Match[str], pub: date | None) -> DateExpr | None:
             if (g.get("pre") or "").strip().lower() == "last" and back == 0:
                 back = 7
             return DateExpr(m.start(), m.end(), pub - timedelta(days=back), "day", True)
+        if kind == "vague_ago":  # "days earlier", "months before": recalled, roughly dated
+            if pub is None:
+                return None
+            unit = g["unit"].lower()
+            back = {"day": timedelta(days=3), "week": timedelta(days=21), "month": timedelta(days=90),
+                    "year": timedelta(days=730)}[unit]
+            d = pub - back
+            precision = "day" if unit in ("day", "week") else "month" if unit == "month" else "year"
+            return DateExpr(m.start(), m.end(), d if precision == "day" else date(d.year, d.month if precision ==
+                            "month" else 1, 1), precision, True, recalled=True)
         if kind == "rel":
             return None if pub is None else _relative(m, g["rel"].lower(), pub)
         if kind == "ago":

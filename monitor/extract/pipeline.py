@@ -396,7 +396,8 @@ class _Article:
                 dist = e.start - t1
             elif e.end <= t0:
                 between = s.text[e.end:t0]
-                if re.search(r"[;]|\b(?:after|before|when|while|since|which|who)\b", between, re.I):
+                if re.search(r"[;]|\b(?:after|before|when|while|since|which|who)\b", between, re.I) and not re.fullmatch(
+                        r"\s*,?\s*(?:when|after)\b[^,;]*", between, re.I):  # "in 2019, when rebels took X" dates X
                     continue
                 dist = (t0 - e.end) * 1.5
             else:

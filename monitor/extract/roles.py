@@ -450,7 +450,11 @@ def _objects(text: str, base: int, pos: int, places: list[PlaceMention], *, stri
             direct = False  # "took control of Wadi Qazzan (Sirwah, Marib)": the unknown name is the object
         else:
             stop = _OBJ_STOP.search(gap)
-            if stop and not _AREA_NOUN.search(gap) and not re.fullmatch(
+            area = _AREA_NOUN.search(gap)
+            if area and re.match(r"(?:post|detachment|gendarmerie|station|compound|facilities|buildings|offices|"
+                                 r"installations|checkpoint)", area.group(), re.I) and not _HELD_CUE.search(text):
+                direct = False  # a police station stormed is an attack; taken and held, it stands for the town
+            elif stop and not area and not re.fullmatch(
                     r"\s*(?:(?:full|complete|total)\s+)?control\s+(?:of|over)\s+(?:the\s+)?(?:\w+\s+){0,3}", gap, re.I):
                 direct = False
     if not direct:
@@ -501,6 +505,8 @@ _NAMES_OBJ = re.compile(
     r"gendarmerie|station)s?\s+(?:of|at|in)\s+)?"
     r"(?P<names>" + _NAME + r"(?:\s*(?:,|and|,\s*and)\s*" + _NAME + r")*)"
 )
+_HELD_CUE = re.compile(r"\b(?:control|took\s+over|taken\s+over|withdr\w+|fled|abandon\w*|retreat\w*|pulled\s+out|"
+                       r"raised\s+(?:their|the|its)\s+(?:\w+\s+)?flag|without\s+(?:a\s+fight|resistance))\b", re.I)
 _DESCRIBED = re.compile(r"\b(?:town|city|village|hamlet|settlement|locality|district|capital|hub|port|stronghold|enclave|"
                         r"base|airport|airbase|outpost|area|region|province|county|municipality|neighbou?rhood|suburb|"
                         r"camp|headquarters|garrison|crossing|junction|oasis|island|valley|commune|township|centre|"
