@@ -510,7 +510,8 @@ _HELD_CUE = re.compile(r"\b(?:control|took\s+over|taken\s+over|withdr\w+|fled|ab
 _DESCRIBED = re.compile(r"\b(?:town|city|village|hamlet|settlement|locality|district|capital|hub|port|stronghold|enclave|"
                         r"base|airport|airbase|outpost|area|region|province|county|municipality|neighbou?rhood|suburb|"
                         r"camp|headquarters|garrison|crossing|junction|oasis|island|valley|commune|township|centre|"
-                        r"center|seat|hill|heights|bastion|gateway|most|much|all|parts?|rest|control)s?\s+"
+                        r"center|seat|hill|heights|bastion|gateway|most|much|all|parts?|rest|control|post|detachment|"
+                        r"station|compound|barracks|facilities|buildings|offices|installations)s?\s+"
                         r"(?:of\s+|in\s+|at\s+|over\s+)?(?:the\s+)?$", re.I)
 _APPOSITION_PLACE = re.compile(r"^\s*(?:\(|,\s*(?:a|an|the)\s+(?:[\w-]+\s+){0,3}(?:town|village|city|district|locality|"
                                r"settlement|base|port|hub|capital|township|municipality)\b)", re.I)
