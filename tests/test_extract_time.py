@@ -108,3 +108,14 @@ def test_when_clauses_take_the_date_they_hang_on():
     assert (e.timing, e.date) == ("background", date(2019, 1, 1))
     (e,) = extract("The rebels, who had taken Morek days earlier, withdrew on Sunday.", published=date(2024, 3, 11))
     assert e.timing == "background"
+
+
+@pytest.mark.parametrize("text", [
+    "Islamic State captured Palmyra early in the war.",
+    "The group's 2014 capture of Mosul shocked the region.",
+    "Rebels seized Raqqa in the spring of 2013.",
+    "At the height of its power the group overran Ramadi.",
+])
+def test_history_phrases(text):
+    events = extract(text, published=date(2024, 3, 11))
+    assert events and all(e.timing == "background" for e in events)

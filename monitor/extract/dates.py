@@ -45,7 +45,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
                       r"(?:\s+(?:of\s+)?(?P<y>(?:19|20)\d{2}))\b")),
     ("m", re.compile(r"\b(?i:in|since|during|by|until|of|early|late|mid|last|this|since early|since late)[\s-]+"
                      + _MONTH_RE + r"(?!\s*\d)")),
-    ("attr_year", re.compile(r"\b(?i:the|a|an|its|their)\s+(?P<y>(?:19|20)\d{2})\s+(?=[a-z])")),
+    ("attr_year", re.compile(r"(?:\b(?i:the|a|an|its|their)|['’]s)\s+(?P<y>(?:19|20)\d{2})\s+(?=[a-z])")),
+    ("season", re.compile(r"\b(?i:in\s+the\s+)(?i:spring|summer|autumn|fall|winter)\s+of\s+(?P<y>(?:19|20)\d{2})\b")),
     ("decade", re.compile(r"\b(?:in|during|since)\s+the\s+(?P<y>(?:19|20)\d0)s\b")),
     ("y", re.compile(r"\b(?i:in|since|during|of|by|until|early|late|mid|before|after)[\s-]+(?P<y>(?:19|20)\d{2})\b")),
     ("weekday", re.compile(r"\b(?P<pre>(?i:last|this|on|early|late|since)\s+)?"
@@ -102,7 +103,7 @@ def _resolve(kind: str, m: re.Match[str], pub: date | None) -> DateExpr | None:
             if m.group().lower().startswith("last") and month == pub.month:
                 year -= 1
             return DateExpr(m.start(), m.end(), date(year, month, 1), "month", True)
-        if kind in ("y", "decade", "attr_year"):
+        if kind in ("y", "decade", "attr_year", "season"):
             return DateExpr(m.start(), m.end(), date(int(g["y"]), 1, 1), "year", False)
         if kind == "weekday":
             if pub is None:

@@ -44,6 +44,11 @@ _BACKGROUND_CUE = re.compile(
     r"\d+)\s+(?:weeks?|months?|years?)|weeks|months|years|(?:several|few|many)\s+days|days)\s+(?:after|since|before)|"
     r"(?:less|more)\s+than\s+(?:a|one|two|three)\s+(?:weeks?|months?|years?)\s+(?:after|since|ago)|"
     r"anniversary|(?:a|one|two|three|\d+)\s+(?:decades?|years?)\s+on|"
+    r"(?:early|earlier)\s+in\s+the\s+(?:war|conflict|invasion|uprising|insurgency)|"
+    r"(?:start|beginning|outset|early\s+(?:days|weeks|months)|first\s+(?:days|weeks|months|year))\s+of\s+the\s+"
+    r"(?:war|conflict|invasion|uprising|insurgency|revolution|civil\s+war)|at\s+the\s+height\s+of|"
+    r"during\s+the\s+(?:\d{4}\s+)?(?:war|civil\s+war|conflict|uprising|revolution|insurgency)|"
+    r"last\s+(?:spring|summer|autumn|fall|winter)|"
     r"(?<!first time )(?<!first )since(?=\s+(?:the\s+)?(?:[A-Z]\w*|rebels|militants|insurgents|jihadists|government|"
     r"troops|forces|the\s+army|it|they|[a-z]+ing\b)))\b",
     re.I,
@@ -371,7 +376,9 @@ class _Article:
             if m.start() < t0 and not re.search(r"[;]|\b(?:but|while|whereas)\b", s.text[m.end():t0]):
                 return True  # cue governs the clause that holds the trigger
             if m.start() >= t0 and not re.search(r"[,;]", s.text[t0:m.start()]) and re.search(
-                    r"\b(?:ago|once|previously|formerly|originally|at\s+the\s+time|back\s+then)\b", m.group(), re.I):
+                    r"\b(?:ago|once|previously|formerly|originally|at\s+the\s+time|back\s+then|early\s+in|start|beginning|"
+                    r"outset|early\s+days|first\s+(?:days|weeks|months|year)|height|during|last\s+(?:spring|summer|autumn|"
+                    r"fall|winter))\b", m.group(), re.I):
                 return True  # "captured the town years ago"
         return False
 
