@@ -484,9 +484,19 @@ def _objects(text: str, base: int, pos: int, places: list[PlaceMention], *, stri
                                                          text[n.end - base:], re.I)]
         return []
     out = [first]
-    for nxt in after[1:]:
-        if _LIST_GAP.match(text[out[-1].end - base:nxt.start - base]):
+    rest = after[1:]
+    while rest:
+        nxt = rest.pop(0)
+        gap = text[out[-1].end - base:nxt.start - base]
+        if _LIST_GAP.match(gap):
             out.append(nxt)
+            continue
+        # skip places inside a locator phrase ("in Sar-e Pul province in northern Afghanistan") to the next item
+        for k, cand in enumerate([nxt, *rest]):
+            if _LOCATED_LIST_GAP.match(text[out[-1].end - base:cand.start - base]):
+                out.append(cand)
+                rest = rest[k:] if k else rest
+                break
         else:
             break
     return out
@@ -507,6 +517,9 @@ _NAMES_OBJ = re.compile(
 )
 _HELD_CUE = re.compile(r"\b(?:control|took\s+over|taken\s+over|withdr\w+|fled|abandon\w*|retreat\w*|pulled\s+out|"
                        r"raised\s+(?:their|the|its)\s+(?:\w+\s+)?flag|without\s+(?:a\s+fight|resistance))\b", re.I)
+# "Sar-e Pul, in Sar-e Pul province in northern Afghanistan and Taleqan": a list whose items carry a locator
+_LOCATED_LIST_GAP = re.compile(r"^\s*,\s*(?:in|the\s+capital\s+of)\s+[^,;.]{1,70}?\s+(?:,\s*)?(?:and|as\s+well\s+as)\s+"
+                               r"(?:the\s+)?(?:(?:town|city|village)\s+of\s+)?$", re.I)
 _DESCRIBED = re.compile(r"\b(?:town|city|village|hamlet|settlement|locality|district|capital|hub|port|stronghold|enclave|"
                         r"base|airport|airbase|outpost|area|region|province|county|municipality|neighbou?rhood|suburb|"
                         r"camp|headquarters|garrison|crossing|junction|oasis|island|valley|commune|township|centre|"
