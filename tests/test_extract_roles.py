@@ -185,3 +185,10 @@ def test_forces_loyal_to_name_the_taker():
 def test_neighbouring_country_only_for_an_army_abroad():
     e = one("SPLA-IO forces said on Monday they had captured the town of Nasir from government troops.")
     assert e.location.country == "SS"
+
+
+def test_list_items_with_locators():
+    events = EventExtractor.default().extract(
+        "The fighters said Sunday they had captured Sar-e Pul, in Sar-e Pul province in northern Afghanistan, "
+        "and Taloqan, in the northeastern province of Takhar.", published=PUB)
+    assert {e.location.name for e in events} == {"Sar-e Pul", "Taloqan"}

@@ -518,7 +518,7 @@ _NAMES_OBJ = re.compile(
 _HELD_CUE = re.compile(r"\b(?:control|took\s+over|taken\s+over|withdr\w+|fled|abandon\w*|retreat\w*|pulled\s+out|"
                        r"raised\s+(?:their|the|its)\s+(?:\w+\s+)?flag|without\s+(?:a\s+fight|resistance))\b", re.I)
 # "Sar-e Pul, in Sar-e Pul province in northern Afghanistan and Taleqan": a list whose items carry a locator
-_LOCATED_LIST_GAP = re.compile(r"^\s*,\s*(?:in|the\s+capital\s+of)\s+[^,;.]{1,70}?\s+(?:,\s*)?(?:and|as\s+well\s+as)\s+"
+_LOCATED_LIST_GAP = re.compile(r"^\s*,\s*(?:in|the\s+capital\s+of)\s+[^,;.]{1,70}?(?:\s*,)?\s+(?:and|as\s+well\s+as)\s+"
                                r"(?:the\s+)?(?:(?:town|city|village)\s+of\s+)?$", re.I)
 _DESCRIBED = re.compile(r"\b(?:town|city|village|hamlet|settlement|locality|district|capital|hub|port|stronghold|enclave|"
                         r"base|airport|airbase|outpost|area|region|province|county|municipality|neighbou?rhood|suburb|"
