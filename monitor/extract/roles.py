@@ -612,7 +612,8 @@ def _subject(c: Claim, text: str, base: int, vstart: int, vend: int, actors: lis
                                    r"claimed|claims?|added|stated|announced)\s+(?!to\b)(?:that\s+)?|"
                                    r"\b(?:who|which|that)\s+(?:had\s+|have\s+|has\s+)?(?=\w+$)", head, re.I)]
     cut = cuts[-1].end() if cuts else 0
-    if cuts and re.fullmatch(r"\s*(?:they|it|he|she|we)\s+(?:(?:had|have|has|now|also|already)\s+)*", head[cut:], re.I):
+    if cuts and re.fullmatch(r"\s*(?:(?:on\s+)?[A-Z]\w+day\s+|(?:yesterday|today|overnight)\s+)?(?:they|it|he|she|we)\s+"
+                             r"(?:(?:had|have|has|now|also|already)\s+)*", head[cut:], re.I):
         cut = 0  # "Syrian rebels claim they captured": the reporting subject is the taker
         head = head[:cuts[-1].start()]
     lo = base + floor + cut
