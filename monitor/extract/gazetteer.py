@@ -23,7 +23,6 @@ import pickle
 import tempfile
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from functools import lru_cache
 from importlib.metadata import version
 from importlib.util import find_spec
 from pathlib import Path
@@ -283,7 +282,3 @@ def _load_tables() -> dict:
         log.warning("could not cache the gazetteer at %s: %s", path, exc)
     return tables
 
-
-@lru_cache(maxsize=1)
-def default() -> Gazetteer:
-    return Gazetteer.default()
