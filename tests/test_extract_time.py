@@ -115,6 +115,8 @@ def test_when_clauses_take_the_date_they_hang_on():
     "The group's 2014 capture of Mosul shocked the region.",
     "Rebels seized Raqqa in the spring of 2013.",
     "At the height of its power the group overran Ramadi.",
+    "Many residents remember the day Islamic State overran Sinjar.",
+    "Aleppo, which government forces retook in December 2016 after a long siege, hosted a trade fair on Sunday.",
 ])
 def test_history_phrases(text):
     events = extract(text, published=date(2024, 3, 11))

@@ -48,7 +48,8 @@ _BACKGROUND_CUE = re.compile(
     r"(?:start|beginning|outset|early\s+(?:days|weeks|months)|first\s+(?:days|weeks|months|year))\s+of\s+the\s+"
     r"(?:war|conflict|invasion|uprising|insurgency|revolution|civil\s+war)|at\s+the\s+height\s+of|"
     r"during\s+the\s+(?:\d{4}\s+)?(?:war|civil\s+war|conflict|uprising|revolution|insurgency)|"
-    r"last\s+(?:spring|summer|autumn|fall|winter)|"
+    r"last\s+(?:spring|summer|autumn|fall|winter)|remember\w*|recall\w*|commemorat\w*|memor(?:y|ies)\s+of|"
+    r"mark(?:ed|s|ing)?\s+(?:the\s+)?(?:\w+\s+)?(?:anniversary|years?)|"
     r"(?<!first time )(?<!first )since(?=\s+(?:the\s+)?(?:[A-Z]\w*|rebels|militants|insurgents|jihadists|government|"
     r"troops|forces|the\s+army|it|they|[a-z]+ing\b)))\b",
     re.I,
