@@ -596,6 +596,22 @@ def load_systems() -> tuple[dict[str, Any], list[str]]:
     return systems, notes
 
 
+def code_version() -> dict[str, Any]:
+    """Which extractor was measured: the repo's commit and whether ``monitor/extract`` had local changes."""
+    import subprocess
+
+    def git(*args: str) -> str | None:
+        try:
+            done = subprocess.run(["git", "-C", str(REPO), *args], capture_output=True, text=True, timeout=10)
+        except (OSError, subprocess.SubprocessError):
+            return None
+        return done.stdout.strip() if done.returncode == 0 else None
+
+    commit = git("rev-parse", "--short", "HEAD")
+    changes = git("status", "--porcelain", "--", "monitor/extract")
+    return {"commit": commit, "extractor_modified": bool(changes) if changes is not None else None}
+
+
 def run(own: Path = OWN_PATH, acled: Path = ACLED_PATH, show_progress: bool = True,
         heldout: Path | None = HELDOUT_PATH) -> dict[str, Any]:
     datasets: dict[str, list[GoldItem]] = {}
@@ -613,7 +629,7 @@ def run(own: Path = OWN_PATH, acled: Path = ACLED_PATH, show_progress: bool = Tr
 
     from rich.progress import Progress
 
-    report: dict[str, Any] = {"datasets": {}, "notes": notes}
+    report: dict[str, Any] = {"datasets": {}, "notes": notes, "code": code_version()}
     with Progress(transient=True, disable=not show_progress, console=_stderr()) as bar:
         for dname, items in datasets.items():
             entry: dict[str, Any] = {
@@ -657,6 +673,10 @@ def print_report(report: dict[str, Any]) -> None:
     from rich.table import Table
 
     console = Console()
+    code = report.get("code") or {}
+    if code.get("commit"):
+        dirty = " + uncommitted changes in monitor/extract" if code.get("extractor_modified") else ""
+        console.print(f"code: commit {code['commit']}{dirty}")
     for note in report["notes"]:
         console.print(f"[yellow]note:[/] {note}")
     for dname, entry in report["datasets"].items():
