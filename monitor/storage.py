@@ -189,7 +189,15 @@ def make_engine(url: str) -> Engine:
 
 
 def create_schema(engine: Engine) -> None:
-    SQLModel.metadata.create_all(engine)
+    """Bring the database to the newest schema: the alembic migrations of ``monitor.migrations``.
+
+    The one way a database gets its tables, SQLite or PostgreSQL, in tests and in deployment; several
+    workers opening one new database at once migrate it once. A table change here needs a new revision
+    (``alembic revision --autogenerate``); ``tests/test_migrations.py`` fails until it exists.
+    """
+    from monitor import migrations
+
+    migrations.upgrade(engine)
 
 
 def _jsonable(value: Any) -> Any:
