@@ -36,6 +36,7 @@ from typing import Any
 import apprise
 from apprise import NotifyFormat
 
+from monitor import metrics
 from monitor.alerting import snapshot
 from monitor.records import Alert, Incident, Source
 from monitor.render import Message, body_format_for, render
@@ -196,11 +197,11 @@ class Dispatcher:
         if error is None:
             settled = await asyncio.to_thread(self.store.finish_delivery, claim, now, rendered=rendered)
             log.info("alert %s → %s: sent (attempt %d)", key, name, attempt)
-            _count("alerts_sent", name)
+            metrics.delivery(name, ok=True)
         elif attempt >= self.retry.max_attempts:
             settled = await asyncio.to_thread(self.store.finish_delivery, claim, now, error=error)
             log.error("alert %s → %s: failed for good after %d attempts: %s", key, name, attempt, error)
-            _count("alerts_failed", name)
+            metrics.delivery(name, ok=False)
         else:
             delay = self.retry.delay(attempt)
             retry_at = now + timedelta(seconds=delay)
@@ -208,11 +209,3 @@ class Dispatcher:
             log.warning("alert %s → %s: attempt %d failed (%s); next try in %gs", key, name, attempt, error, delay)
         if not settled:
             log.warning("alert %s → %s: the claim was taken over before it was settled", key, name)
-
-
-def _count(metric: str, notifier: str) -> None:
-    try:
-        from monitor import metrics
-    except ImportError:  # pragma: no cover - metrics are optional
-        return
-    getattr(metrics, metric).labels(notifier=notifier).inc()

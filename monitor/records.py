@@ -64,6 +64,7 @@ class Article(Record):
     published: datetime | None
     text: str
     feed_url: str | None = None
+    fetched_at: datetime | None = None  # when the poller saw the feed item (end-to-end latency starts here)
 
 
 class Place(Record):
@@ -98,6 +99,7 @@ class Source(Record):
     title: str = ""
     published: datetime | None = None
     article_id: str | None = None
+    fetched_at: datetime | None = None
 
 
 class Event(Record):

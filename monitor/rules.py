@@ -289,6 +289,13 @@ class RuleSet:
     def get(self, name: str) -> Rule | None:
         return next((rule for rule in self.rules if rule.name == name), None)
 
+    def watches(self, place: Place) -> bool:
+        """Whether any enabled rule looks at this place (a rule without locations looks everywhere)."""
+        return any(
+            rule.enabled and (not rule.locations or any(where.matches(place) for where in rule.locations))
+            for rule in self.rules
+        )
+
 
 # ---------------------------------------------------------------------------------------------
 # Replay (``frontwatch rules test``)

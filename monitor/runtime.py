@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from monitor import metrics
+from monitor.broker import bootstrap_servers
 from monitor.config import FeedConfig, MonitorConfig
 from monitor.records import Article, Event, FeedItem, Source
 from monitor.storage import Store
@@ -53,6 +54,7 @@ class Services:
             send_timeout=delivery.send_timeout,
         )
         self.pollers = None
+        self.broker_url = ""  # set by the worker once the broker is up
         self._emit: Callable[[FeedItem], Awaitable[None]] | None = None
         self._stop = asyncio.Event()
         self._background: list[asyncio.Task] = []
@@ -101,7 +103,12 @@ class Services:
 
         from monitor.web.app import make_web_app
 
-        app = make_web_app(self.store, tile_url=self.config.tile_url or None)
+        app = make_web_app(
+            self.store,
+            tile_url=self.config.tile_url or None,
+            watched=lambda place: self.rulebook.current().watches(place),
+            broker_status=self.broker_status,
+        )
         self._web = web.AppRunner(app, access_log=None)
         await self._web.setup()
         site = web.TCPSite(self._web, self.config.web_host, self.config.web_port)
@@ -125,6 +132,18 @@ class Services:
             await self._web.cleanup()
         await self.articles.close()
 
+    async def broker_status(self) -> dict[str, Any]:
+        """Whether the broker answers on its bootstrap address (for /health)."""
+        if not self.broker_url:
+            return {"ok": False, "error": "not started"}
+        host, _, port = bootstrap_servers(self.broker_url).split(",")[0].rpartition(":")
+        try:
+            _, writer = await asyncio.wait_for(asyncio.open_connection(host, int(port)), 2.0)
+        except (OSError, asyncio.TimeoutError) as exc:
+            return {"ok": False, "error": type(exc).__name__}
+        writer.close()
+        return {"ok": True}
+
     # -- the stages ----------------------------------------------------------------------------
 
     async def build_article(self, item: FeedItem) -> Article | None:
@@ -133,6 +152,7 @@ class Services:
         except Exception:  # a bad page must not stop the stream; the item stays in SQL history
             log.exception("could not build an article from %s", item.link or item.key)
             return None
+        article = article.model_copy(update={"fetched_at": item.fetched_at})
         self.store.save_article(article)
         self.counts["articles"] += 1
         metrics.articles.inc()
@@ -145,6 +165,7 @@ class Services:
             title=article.title,
             published=article.published,
             article_id=article.id,
+            fetched_at=article.fetched_at,
         )
         published = article.published or datetime.now(UTC)
         events = await asyncio.to_thread(
@@ -169,6 +190,8 @@ class Services:
         """Control map + rules for one event; returns the place's new state and the recorded alert keys."""
         new_state, alerts = await asyncio.to_thread(self.alerting.handle_event, event, state)
         keys = [alert.key for alert in alerts]
+        if keys and event.source is not None:
+            metrics.observe_alert_latency(fetched_at=event.source.fetched_at, published_at=event.source.published)
         self.counts["alerts"] += len(keys)
         return new_state, keys
 

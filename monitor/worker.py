@@ -50,6 +50,7 @@ def run_worker(config: MonitorConfig) -> int:
         asyncio.run(ensure_topics(url, topic_partitions(config.partitions)))
         store = Store(config.database)
         services = Services(config, store)
+        services.broker_url = url
         app = build_app(config, url, services)
         say(f"{len(config.feeds)} feeds, database {store.engine.url.render_as_string(hide_password=True)}")
         worker = FrontwatchWorker(

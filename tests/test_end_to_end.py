@@ -124,6 +124,10 @@ def test_seed_article_alerts_once_by_email_and_webhook(tmp_path, peers, seed_tex
         assert families["frontwatch_items"].samples[0].value == 2
         assert families["frontwatch_events"].samples[0].value >= 1
         assert "frontwatch_consumer_lag" in families
+        latency = {s.labels.get("since"): s.value for s in families["frontwatch_alert_latency_seconds"].samples if s.name.endswith("_count")}
+        assert latency.get("fetched", 0) >= 1, latency
+        health = json.loads(urllib.request.urlopen(f"{web}/health", timeout=10).read())
+        assert health["ok"] is True, health
     finally:
         code = monitor.stop(signal.SIGINT)
     assert code == 0, monitor.output()
