@@ -259,3 +259,11 @@ def test_replay_judges_when_reported_and_holds_back_repeats():
     assert fired[0].at == old_day and fired[0].match.notifiers == ["hook"]
     # judged now, a change of March 2015 is far older than max_age
     assert replay(ruleset, [first], now=NOW) == []
+
+
+def test_watched_places_for_the_map():
+    near_latakia = Rule(name="coast", locations=(NearPlace(LATAKIA.lat, LATAKIA.lon, 60.0, label="Latakia"),))
+    assert RuleSet(rules=(near_latakia,)).watches(JISR)
+    assert not RuleSet(rules=(near_latakia,)).watches(MOSUL)
+    assert RuleSet(rules=(near_latakia, Rule(name="anywhere"))).watches(MOSUL)
+    assert not RuleSet(rules=(Rule(name="off", enabled=False),)).watches(MOSUL)
