@@ -41,9 +41,6 @@ from monitor.durations import parse_duration
 from monitor.records import ActorRef, Place
 from monitor.rules import (
     CERTAINTIES,
-    DEFAULT_CERTAINTY,
-    DEFAULT_GROUP_WAIT,
-    DEFAULT_MAX_AGE,
     KINDS,
     ROLES,
     SIDES,

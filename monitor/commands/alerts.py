@@ -19,26 +19,11 @@ from typing import Any
 
 import typer
 
-from monitor.config import ConfigError, MonitorConfig, config_from_env, load_config
+from monitor.commands.common import ConfigOption, load_settings
 
-DEFAULT_CONFIG = Path("config/monitor.yaml")
 STATUSES = ("pending", "sent", "failed")
 
-ConfigOption = typer.Option(None, "--config", "-c", envvar="FRONTWATCH_CONFIG", show_default=False,
-                            help=f"The monitor's YAML config (default: {DEFAULT_CONFIG} when it exists).")
-
 alert_app = typer.Typer(help="Alert tools.", no_args_is_help=True, add_completion=False)
-
-
-def _settings(config: Path | None) -> MonitorConfig:
-    path = config or (DEFAULT_CONFIG if DEFAULT_CONFIG.exists() else None)
-    if path is None:
-        return config_from_env()
-    try:
-        return load_config(path)
-    except ConfigError as exc:
-        typer.echo(f"frontwatch: {exc}", err=True)
-        raise typer.Exit(2) from None
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -46,7 +31,7 @@ def _iso(moment: datetime | None) -> str | None:
 
 
 def alerts(
-    config: Path = ConfigOption,
+    config: Path | None = ConfigOption,
     status: str = typer.Option(None, "--status", help="Only alerts with this status: pending, sent or failed."),
     limit: int = typer.Option(50, "--limit", "-n", min=1, help="At most this many alerts, newest first."),
     as_json: bool = typer.Option(False, "--json", help="JSON output, for scripts."),
@@ -58,7 +43,7 @@ def alerts(
     if status is not None and status not in STATUSES:
         typer.echo(f"frontwatch: --status must be one of {', '.join(STATUSES)}", err=True)
         raise typer.Exit(2)
-    store = Store(_settings(config).database)
+    store = Store(load_settings(config).database)
     try:
         rows = store.list_alerts(limit=limit, status=status)
         by_alert: dict[str, list] = {}
@@ -134,7 +119,7 @@ def sample_incident(now: datetime):
 @alert_app.command("test")
 def test(
     notifier: str = typer.Argument(..., help="A notifier name from the rule files' `notifiers:`."),
-    config: Path = ConfigOption,
+    config: Path | None = ConfigOption,
 ) -> None:
     """Send a sample alert through one notifier (formatted as a real one for its service)."""
     from monitor.notify import send
@@ -142,7 +127,7 @@ def test(
     from monitor.rulefiles import RuleFileError, load_rules
 
     try:
-        ruleset = load_rules(_settings(config).rules)
+        ruleset = load_rules(load_settings(config).rules)
     except RuleFileError as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(2) from None
@@ -164,7 +149,7 @@ def test(
 def retry(
     keys: list[str] = typer.Argument(None, help="Alert keys (as `frontwatch alerts` shows them).", show_default=False),
     all_failed: bool = typer.Option(False, "--failed", help="Every failed delivery."),
-    config: Path = ConfigOption,
+    config: Path | None = ConfigOption,
 ) -> None:
     """Send failed deliveries again (after fixing a notifier, or after a long outage)."""
     from monitor.storage import Store
@@ -172,7 +157,7 @@ def retry(
     if bool(keys) == all_failed:
         typer.echo("frontwatch: name alert keys or give --failed (not both)", err=True)
         raise typer.Exit(2)
-    store = Store(_settings(config).database)
+    store = Store(load_settings(config).database)
     try:
         count = store.requeue_failed(None if all_failed else keys, datetime.now(UTC))
     finally:

@@ -16,7 +16,7 @@ from pathlib import Path
 import typer
 from sqlalchemy.exc import SQLAlchemyError
 
-from monitor.commands.run import ConfigOption, load_or_exit
+from monitor.commands.common import ConfigOption, load_settings
 
 app = typer.Typer(help="The database schema: migrate it, or show its revision.", no_args_is_help=True)
 
@@ -27,7 +27,7 @@ JsonOption = typer.Option(False, "--json", help="JSON output, for scripts.")
 def _engine(config: Path, database: str | None):
     from monitor.storage import make_engine
 
-    url = database or load_or_exit(config).database
+    url = database or load_settings(config).database
     engine = make_engine(url)
     return engine, engine.url.render_as_string(hide_password=True)
 
@@ -45,7 +45,7 @@ def _fail(shown: str, exc: Exception, as_json: bool) -> typer.Exit:
 
 @app.command("upgrade")
 def upgrade(
-    config: Path = ConfigOption, database: str | None = DatabaseOption, as_json: bool = JsonOption
+    config: Path | None = ConfigOption, database: str | None = DatabaseOption, as_json: bool = JsonOption
 ) -> None:
     """Bring the database schema to the newest revision (safe to run on every start, by many workers)."""
     from monitor import migrations
@@ -67,7 +67,7 @@ def upgrade(
 
 @app.command("current")
 def current(
-    config: Path = ConfigOption, database: str | None = DatabaseOption, as_json: bool = JsonOption
+    config: Path | None = ConfigOption, database: str | None = DatabaseOption, as_json: bool = JsonOption
 ) -> None:
     """Show the database's schema revision and the newest one; exit 1 when it is behind."""
     from monitor import migrations

@@ -16,39 +16,23 @@ from pathlib import Path
 
 import typer
 
-from monitor.config import ConfigError, MonitorConfig, load_config
+from monitor.commands.common import ConfigOption, load_settings
 from monitor.durations import parse_duration
 from monitor.rulefiles import read_rules
 from monitor.rules import Firing, Rule, RuleSet, replay, source_count
-
-DEFAULT_CONFIG = Path("config/monitor.yaml")
 
 app = typer.Typer(help="Check and try out alert rules.", no_args_is_help=True, add_completion=False)
 
 FilesArgument = typer.Argument(None, help="Rule files, globs or folders (default: the config's rule globs).",
                                show_default=False)
-ConfigOption = typer.Option(None, "--config", "-c", envvar="FRONTWATCH_CONFIG", show_default=False,
-                            help=f"The monitor's YAML config (default: {DEFAULT_CONFIG} when it exists).")
-
-
-def _settings(config: Path | None) -> MonitorConfig:
-    """The config; without --config, the default file when present, else the built-in defaults."""
-    path = config or (DEFAULT_CONFIG if DEFAULT_CONFIG.exists() else None)
-    if path is None:
-        return MonitorConfig()
-    try:
-        return load_config(path)
-    except ConfigError as exc:
-        typer.echo(f"frontwatch: {exc}", err=True)
-        raise typer.Exit(2) from None
 
 
 def _rule_paths(files: list[str] | None, config: Path | None) -> list[str]:
-    return list(files) if files else _settings(config).rules
+    return list(files) if files else load_settings(config).rules
 
 
 @app.command("check")
-def check(files: list[str] = FilesArgument, config: Path = ConfigOption) -> None:
+def check(files: list[str] = FilesArgument, config: Path | None = ConfigOption) -> None:
     """Check rule files: print every problem as file:line:col: reason and exit 1; silent and exit 0 when good."""
     _ruleset, problems = read_rules(_rule_paths(files, config))
     for problem in problems:
@@ -59,7 +43,7 @@ def check(files: list[str] = FilesArgument, config: Path = ConfigOption) -> None
 @app.command("list")
 def list_rules(
     files: list[str] = FilesArgument,
-    config: Path = ConfigOption,
+    config: Path | None = ConfigOption,
     as_json: bool = typer.Option(False, "--json", help="A JSON list, for scripts."),
 ) -> None:
     """List the rules as loaded: what each place and group name resolved to, and the notifiers in use."""
@@ -93,7 +77,7 @@ def _describe_rule(rule: Rule, ruleset: RuleSet) -> dict:
 @app.command("test")
 def test(
     files: list[str] = FilesArgument,
-    config: Path = ConfigOption,
+    config: Path | None = ConfigOption,
     since: str = typer.Option("30d", "--since", help="Replay the events stored this far back (90m, 12h, 30d ...)."),
     at_now: bool = typer.Option(False, "--now", help="Judge every change as of now, not as of when it was reported."),
     as_json: bool = typer.Option(False, "--json", help="A JSON list, for scripts."),
@@ -107,7 +91,7 @@ def test(
     except ValueError as exc:
         typer.echo(f"frontwatch: --since: {exc}", err=True)
         raise typer.Exit(2) from None
-    settings = _settings(config)
+    settings = load_settings(config)
     ruleset, problems = read_rules(list(files) if files else settings.rules)
     if problems:
         for problem in problems:

@@ -9,23 +9,9 @@ from pathlib import Path
 
 import typer
 
-from monitor.config import ConfigError, MonitorConfig, load_config
+from monitor.commands.common import ConfigOption, load_settings
 
 log = logging.getLogger("monitor")
-
-ConfigOption = typer.Option(
-    Path("config/monitor.yaml"), "--config", "-c", help="The monitor's YAML config.", envvar="FRONTWATCH_CONFIG"
-)
-
-
-def load_or_exit(path: Path) -> MonitorConfig:
-    """Load the config; on a problem print one line (file, key, reason) and exit 2."""
-    try:
-        return load_config(path)
-    except ConfigError as exc:
-        typer.echo(f"frontwatch: {exc}", err=True)
-        raise typer.Exit(2) from None
-
 
 def setup_logging(verbose: bool, json_logs: bool) -> None:
     level = logging.DEBUG if verbose else logging.INFO
@@ -41,12 +27,12 @@ def setup_logging(verbose: bool, json_logs: bool) -> None:
 
 
 def run(
-    config: Path = ConfigOption,
+    config: Path | None = ConfigOption,
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Debug logging."),
     json_logs: bool = typer.Option(False, "--json-logs", help="Structured JSON log lines.", envvar="FRONTWATCH_JSON_LOGS"),
 ) -> None:
     """Run the monitor: poll feeds, extract events, keep the control map, send alerts. Ctrl-C stops it."""
-    settings = load_or_exit(config)
+    settings = load_settings(config, required=True)
     setup_logging(verbose, json_logs)
     from monitor.rulefiles import RuleFileError, load_rules
     from monitor.worker import run_worker
@@ -61,7 +47,7 @@ def run(
 
 
 def feeds(
-    config: Path = ConfigOption,
+    config: Path | None = ConfigOption,
     as_json: bool = typer.Option(False, "--json", help="JSON output, for scripts."),
 ) -> None:
     """List the configured feeds and their health (last success, last error, consecutive failures)."""
@@ -70,7 +56,7 @@ def feeds(
 
     from monitor.storage import Store
 
-    settings = load_or_exit(config)
+    settings = load_settings(config, required=True)
     store = Store(settings.database)
     rows = {row.url: row for row in store.list_feeds()}
     out = []
