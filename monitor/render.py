@@ -25,7 +25,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal
@@ -124,6 +124,16 @@ def format_date(day: date | None, precision: str) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
+def place_label(place: Place) -> str:
+    """The gazetteer's name, and the name as the source wrote it when that differs."""
+    def folded(name: str) -> str:
+        return re.sub(r"[^a-z]", "", unicodedata.normalize("NFKD", name).lower())
+
+    if place.mention and folded(place.mention) != folded(place.name):
+        return f"{place.mention} / {place.name}"
+    return place.name
+
+
 def where(place: Place) -> str:
     return ", ".join(part for part in (place.admin1, place.country) if part)
 
@@ -139,7 +149,8 @@ def actor_text(actor: ActorRef | None) -> str:
 def headline(incident: Incident, *, is_update: bool = False) -> str:
     """The plain one-line title (raw; each format escapes it)."""
     area = where(incident.place)
-    place = f"{incident.place.name} ({area})" if area else incident.place.name
+    label = place_label(incident.place)
+    place = f"{label} ({area})" if area else label
     holder = incident.holder.name if incident.holder else "unknown"
     previous = incident.previous.name if incident.previous else "unknown"
     flags = " [contested]" if incident.contested else ""
@@ -172,7 +183,7 @@ def render(
 ) -> Message:
     """The alert for an incident, in one body format. ``contrary``: the reports that contest it."""
     title = defang(headline(incident, is_update=is_update), 250)
-    body = {"markdown": _markdown, "html": _html, "text": _text}[fmt](incident, rule, key, is_update, contrary)
+    body = _body(incident, fmt, rule, key, contrary)
     return Message(title=title, body=body, format=fmt)
 
 
@@ -190,90 +201,86 @@ def _count(sources: Sequence[Source]) -> str:
     return "1 source" if len(sources) == 1 else f"{len(sources)} sources"
 
 
-def _markdown(incident: Incident, rule: str, key: str, is_update: bool, contrary: Sequence[Source]) -> str:
-    e = escape_slack
-    place = incident.place
+@dataclass(frozen=True, slots=True)
+class Markup:
+    """How one body format writes the parts every alert has; ``e`` escapes untrusted text."""
+
+    e: Callable[..., str]
+    strong: Callable[[str], str]
+    link: Callable[[str, str], str]  # (escaped text, safe url)
+    heading: Callable[[str, str | None], str]  # (escaped place line, map url)
+    sources: Callable[[list[str]], list[str]]  # source lines → block lines
+    source: Callable[[str, str | None, str], str]  # (escaped outlet, safe url, escaped title)
+    quote: Callable[[str], str]
+    footer: Callable[[str], str]
+    paragraph: Callable[[list[str]], list[str]]  # the summary lines → block lines
+    contested: str  # the label of a contested change
+
+
+MARKUPS: dict[Format, Markup] = {
+    "markdown": Markup(
+        e=escape_slack,
+        strong=lambda t: f"**{t}**",
+        link=lambda t, url: f"[{t}]({url})",
+        heading=lambda line, url: f"**{line}**" + (f" · [map]({url})" if url else ""),
+        sources=lambda lines: ["**Sources**", *lines],
+        source=lambda name, url, title: "• " + (f"[{name}]({url})" if url else name) + (f": {title}" if title else ""),
+        quote=lambda t: f"> {t}",
+        footer=lambda t: t,
+        paragraph=lambda lines: lines,
+        contested="⚠️ **Contested**",
+    ),
+    "html": Markup(
+        e=escape_html,
+        strong=lambda t: f"<b>{t}</b>",
+        link=lambda t, url: f'<a href="{html.escape(url, quote=True)}">{t}</a>',
+        heading=lambda line, url: f"<b>{line}</b>" + (f' · <a href="{html.escape(url)}">map</a>' if url else ""),
+        sources=lambda lines: ["<p><b>Sources</b></p><ul>" + "".join(lines) + "</ul>"],
+        source=lambda name, url, title: "<li>"
+        + (f'<a href="{html.escape(url, quote=True)}">{name}</a>' if url else name)
+        + (f": {title}" if title else "")
+        + "</li>",
+        quote=lambda t: f"<blockquote>{t}</blockquote>",
+        footer=lambda t: f"<p><small>{t}</small></p>",
+        paragraph=lambda lines: ["<p>" + "<br>\n".join(lines) + "</p>"],
+        contested="<b>Contested</b>",
+    ),
+    "text": Markup(
+        e=defang,
+        strong=lambda t: t,
+        link=lambda t, url: f"{t} {url}",
+        heading=lambda line, url: line + (f"\nmap: {url}" if url else ""),
+        sources=lambda lines: ["sources:", *lines],
+        source=lambda name, url, title: f"- {name}" + (f": {title}" if title else "") + (f" {url}" if url else ""),
+        quote=lambda t: f'"{t}"',
+        footer=lambda t: t,
+        paragraph=lambda lines: lines,
+        contested="CONTESTED",
+    ),
+}
+
+
+def _body(incident: Incident, fmt: Format, rule: str, key: str, contrary: Sequence[Source]) -> str:
+    """The alert body: where, who → who, when and how sure, contested, sources, evidence, rule and key."""
+    m = MARKUPS[fmt]
+    e = m.e
     details, sure = _summary(incident)
-    link = map_link(place)
-    area = where(place)
-    lines = [
-        f"**{e(place.name)}**" + (f" ({e(area)})" if area else "") + (f" · [map]({link})" if link else ""),
-        f"**{e(actor_text(incident.previous))} → {e(actor_text(incident.holder))}**",
+    area = where(incident.place)
+    summary = [
+        m.heading(e(place_label(incident.place)) + (f" ({e(area)})" if area else ""), map_link(incident.place)),
+        m.strong(f"{e(actor_text(incident.previous))} → {e(actor_text(incident.holder))}"),
         e(details),
         e(sure),
     ]
-    if incident.contested:
-        lines.append("⚠️ **Contested**" + (f" by {e(', '.join(s.outlet for s in contrary))}" if contrary else ""))
-    lines.append("**Sources**")
-    for source in incident.sources:
-        url = safe_url(source.url)
-        name = e(source.outlet, 120) or "source"
-        text = f"[{name}]({url})" if url else name
-        lines.append(f"• {text}" + (f": {e(source.title, 200)}" if source.title else ""))
-    for evidence in incident.evidence[:2]:
-        lines.append(f"> {e(evidence)}")
-    footer = " · ".join(part for part in (f"rule {e(rule)}" if rule else "", f"alert {e(key)}" if key else "") if part)
-    if footer:
-        lines.append(footer)
-    return "\n".join(lines)
-
-
-def _html(incident: Incident, rule: str, key: str, is_update: bool, contrary: Sequence[Source]) -> str:
-    e = escape_html
-    place = incident.place
-    details, sure = _summary(incident)
-    link = map_link(place)
-    area = where(place)
-    head = f"<b>{e(place.name)}</b>" + (f" ({e(area)})" if area else "")
-    if link:
-        head += f' · <a href="{html.escape(link)}">map</a>'
-    parts = [
-        f"<p>{head}<br>",
-        f"<b>{e(actor_text(incident.previous))} → {e(actor_text(incident.holder))}</b><br>",
-        f"{e(details)}<br>{e(sure)}</p>",
-    ]
+    blocks = m.paragraph(summary)
     if incident.contested:
         by = f" by {e(', '.join(s.outlet for s in contrary))}" if contrary else ""
-        parts.append(f"<p><b>Contested</b>{by}</p>")
-    items = []
-    for source in incident.sources:
-        url = safe_url(source.url)
-        name = e(source.outlet, 120) or "source"
-        text = f'<a href="{html.escape(url, quote=True)}">{name}</a>' if url else name
-        items.append(f"<li>{text}" + (f": {e(source.title, 200)}" if source.title else "") + "</li>")
-    parts.append("<p><b>Sources</b></p><ul>" + "".join(items) + "</ul>")
-    for evidence in incident.evidence[:2]:
-        parts.append(f"<blockquote>{e(evidence)}</blockquote>")
+        blocks += m.paragraph([m.contested + by])
+    blocks += m.sources(
+        [m.source(e(s.outlet, 120) or "source", safe_url(s.url), e(s.title, 200)) for s in incident.sources]
+    )
+    blocks += [m.quote(e(evidence)) for evidence in incident.evidence[:2]]
     footer = " · ".join(part for part in (f"rule {e(rule)}" if rule else "", f"alert {e(key)}" if key else "") if part)
     if footer:
-        parts.append(f"<p><small>{footer}</small></p>")
-    return "\n".join(parts)
-
-
-def _text(incident: Incident, rule: str, key: str, is_update: bool, contrary: Sequence[Source]) -> str:
-    e = defang
-    place = incident.place
-    details, sure = _summary(incident)
-    link = map_link(place)
-    area = where(place)
-    lines = [
-        e(place.name) + (f" ({e(area)})" if area else ""),
-        f"{e(actor_text(incident.previous))} → {e(actor_text(incident.holder))}",
-        e(details),
-        e(sure),
-    ]
-    if link:
-        lines.append(f"map: {link}")
-    if incident.contested:
-        lines.append("CONTESTED" + (f" by {e(', '.join(s.outlet for s in contrary))}" if contrary else ""))
-    lines.append("sources:")
-    for source in incident.sources:
-        url = safe_url(source.url)
-        title = f": {e(source.title, 200)}" if source.title else ""
-        lines.append(f"- {e(source.outlet, 120) or 'source'}{title}" + (f" {url}" if url else ""))
-    for evidence in incident.evidence[:2]:
-        lines.append(f'"{e(evidence)}"')
-    footer = " · ".join(part for part in (f"rule {e(rule)}" if rule else "", f"alert {e(key)}" if key else "") if part)
-    if footer:
-        lines.append(footer)
-    return "\n".join(lines)
+        blocks.append(m.footer(footer))
+    return "\n".join(blocks)
