@@ -130,6 +130,7 @@ class MonitorConfig(Strict):
     broker: str = ""  # kafka://host:port; empty = start the embedded broker
     database: str = DEFAULT_DATABASE
     rules: list[str] = Field(default_factory=lambda: ["rules/*.yaml"])
+    actors: list[str] = Field(default_factory=list)  # YAML files (globs) extending the actor catalogue
     web_host: str = "127.0.0.1"  # 0.0.0.0 in a container
     web_port: int = 6066
     tile_url: str = ""  # a map tile template (https://.../{z}/{x}/{y}.png); empty = no tiles
@@ -144,10 +145,16 @@ class MonitorConfig(Strict):
     def _status_seconds(cls, value: Any) -> float:
         return parse_duration(value).total_seconds()
 
-    @field_validator("rules", mode="before")
+    @field_validator("rules", "actors", mode="before")
     @classmethod
-    def _rules(cls, value: Any) -> Any:
+    def _globs(cls, value: Any) -> Any:
         return [value] if isinstance(value, str) else value
+
+    def actor_files(self) -> list[str]:
+        """The actor files the ``actors`` globs name, sorted, each once."""
+        import glob
+
+        return sorted({path for pattern in self.actors for path in glob.glob(pattern)})
 
     @field_validator("broker")
     @classmethod

@@ -27,7 +27,22 @@ def load_settings(config: Path | None, *, required: bool = False) -> MonitorConf
     if path is None:
         return config_from_env()
     try:
-        return load_config(path)
+        settings = load_config(path)
     except ConfigError as exc:
         typer.echo(f"frontwatch: {exc}", err=True)
+        raise typer.Exit(2) from None
+    use_actor_files(settings)
+    return settings
+
+
+def use_actor_files(settings: MonitorConfig) -> None:
+    """Extend the actor catalogue with the config's own actor files (before anything resolves a name)."""
+    if not settings.actors:
+        return
+    from monitor.extract.actors import ActorCatalogue, CatalogueError
+
+    try:
+        ActorCatalogue.configure(settings.actor_files())
+    except CatalogueError as exc:
+        typer.echo(f"frontwatch: {settings.source}: actors: {exc}", err=True)
         raise typer.Exit(2) from None

@@ -112,6 +112,14 @@ class ActorCatalogue:
         return cls._default
 
     @classmethod
+    def configure(cls, extra_yaml_paths: Iterable[str | Path]) -> "ActorCatalogue":
+        """From now on, ``default()`` is the shipped catalogue extended by these files (users' own actors)."""
+        catalogue = cls.load(extra_yaml_paths)
+        with cls._lock:
+            cls._default = catalogue
+        return catalogue
+
+    @classmethod
     def load(cls, extra_yaml_paths: Iterable[str | Path] = ()) -> "ActorCatalogue":
         """The shipped catalogue extended by the given YAML files (same shape as the shipped one)."""
         shipped = files("monitor") / "data" / "actors.yaml"
