@@ -10,6 +10,8 @@ Two gold sets:
   current *and* background / denied events labelled; the extractor was developed against it.
 * ``eval/frontwatch-heldout.jsonl``: more own items in the same format, written after the extractor, to
   measure it on text it was not tuned on (``eval/README.md`` records the first score).
+* ``eval/frontwatch-traps.jsonl``: own hard cases (recalled history in many phrasings, denials, failed
+  attacks, sieges, advances, lexical traps, current changes beside recalled ones); the extractor was fixed on it.
 
 What counts. A gold or predicted event *counts* when it is a current control change that is not denied
 (``timing == "current"`` and ``certainty != "denied"``): that is what an alert fires on. Per item, counting
@@ -70,6 +72,7 @@ SHARED = REPO / ".." / "shared"
 ACLED_PATH = SHARED / "data" / "acled-dev.jsonl"
 OWN_PATH = REPO / "eval" / "frontwatch-eval.jsonl"
 HELDOUT_PATH = REPO / "eval" / "frontwatch-heldout.jsonl"
+TRAPS_PATH = REPO / "eval" / "frontwatch-traps.jsonl"
 
 CHANGE_LABELS = ("government_regains", "non_state_overtakes", "non_violent_transfer", "withdrawal")
 LABELS = (*CHANGE_LABELS, "no_change")
@@ -613,7 +616,7 @@ def code_version() -> dict[str, Any]:
 
 
 def run(own: Path = OWN_PATH, acled: Path = ACLED_PATH, show_progress: bool = True,
-        heldout: Path | None = HELDOUT_PATH) -> dict[str, Any]:
+        heldout: Path | None = HELDOUT_PATH, traps: Path | None = TRAPS_PATH) -> dict[str, Any]:
     datasets: dict[str, list[GoldItem]] = {}
     notes: list[str] = []
     if acled.exists():
@@ -623,6 +626,8 @@ def run(own: Path = OWN_PATH, acled: Path = ACLED_PATH, show_progress: bool = Tr
     datasets["frontwatch-eval"] = load_own(own)
     if heldout is not None and heldout.exists():
         datasets["frontwatch-heldout"] = load_own(heldout, dataset="frontwatch-heldout")
+    if traps is not None and traps.exists():
+        datasets["frontwatch-traps"] = load_own(traps, dataset="frontwatch-traps")
     systems, system_notes = load_systems()
     notes += system_notes
     actors = ActorMatcher.default()
@@ -712,11 +717,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--acled", type=Path, default=ACLED_PATH, help="ACLED dev notes (JSON lines)")
     parser.add_argument("--heldout", type=Path, default=HELDOUT_PATH,
                         help="own held-out items, written after the extractor (JSON lines; skipped when absent)")
+    parser.add_argument("--traps", type=Path, default=None,
+                        help="own hard cases: recalled history, denials, failed attacks (JSON lines; default "
+                             "eval/frontwatch-traps.jsonl beside the shipped --own set, skipped when absent)")
     parser.add_argument("--errors", action="store_true", help="also list every wrong call (misses, false events, ...)")
     parser.add_argument("--no-progress", action="store_true")
     args = parser.parse_args(argv)
     try:
-        report = run(args.own, args.acled, show_progress=not args.no_progress and not args.json, heldout=args.heldout)
+        report = run(args.own, args.acled, show_progress=not args.no_progress and not args.json, heldout=args.heldout,
+                     traps=args.traps if args.traps is not None else TRAPS_PATH if args.own == OWN_PATH else None)
     except (GoldError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
