@@ -228,8 +228,10 @@ class _Article:
         country = entry.country
         actor, quality, assoc = self._taker(c, country, s_actors)
         previous = self._holder(c.previous, c.previous_generic, country, exclude=actor)
-        d, precision, explicit, recalled = self._date(c)
+        d, precision, explicit, recalled, said_day = self._date(c)
         cue = self._history_cue(c)
+        if cue and said_day:  # "A year after X took Y, officials said on Friday ...": the day dates the saying
+            d, precision, explicit = None, "year", False
         timing = dates.timing(d, precision, self.pub) if explicit else ("background" if cue else "current")
         if recalled or (cue and timing == "current" and precision != "day"):
             timing = "background"
@@ -370,9 +372,13 @@ class _Article:
         return None
 
     def _history_cue(self, c: roles.Claim) -> bool:
-        """A cue that the change is recalled, in the trigger's own clause ("days after the group took Y")."""
+        """A cue that the change is recalled, in the trigger's own clause ("days after the group took Y"), or
+        a fronted "When / Before X took Y, ..." clause: a past told to explain the present."""
         s = c.sentence
         t0 = c.trigger[0] - s.start
+        fronted = _FRONTED.match(s.text[:t0])
+        if fronted and fronted.group("sub").lower() in ("when", "before"):
+            return True
         for m in _BACKGROUND_CUE.finditer(s.text):
             if m.start() < t0 and not re.search(r"[;]|\b(?:but|while|whereas)\b", s.text[m.end():t0]):
                 return True  # cue governs the clause that holds the trigger
@@ -383,19 +389,26 @@ class _Article:
                 return True  # "captured the town years ago"
         return False
 
-    def _date(self, c: roles.Claim) -> tuple[date | None, str, bool, bool]:
+    def _date(self, c: roles.Claim) -> tuple[date | None, str, bool, bool, bool]:
+        """(date, precision, explicit, recalled, said_day): ``said_day`` when only the day of the saying
+        ("..., officials said on Friday") dates the change."""
         s = c.sentence
         exprs = dates.find_dates(s.text, self.pub)
         if not exprs:
-            return None, "day", False, False
+            return None, "day", False, False, False
         place_end = c.place.end - s.start
         if c.voice == "active" and c.place.start - s.start > c.trigger[1] - s.start:
             # a list of places ("took Gao on Saturday and Kidal on Friday"): a date right after the place wins
             for e in exprs:
                 if 0 <= e.start - place_end <= 25 and not re.search(r"[,;]|\band\b", s.text[place_end:e.start]):
-                    return e.date, e.precision, True, e.recalled
+                    return e.date, e.precision, True, e.recalled, False
         t0, t1 = c.trigger[0] - s.start, c.trigger[1] - s.start
         obj_end = max(t1, c.place.end - s.start)
+        clause_end = _fronted_clause_end(s.text, t0, obj_end)
+        if clause_end is not None:  # "A year after X took Y, officials said on Friday": that day is not Y's
+            exprs = [e for e in exprs if e.start < clause_end]
+            if not exprs:
+                return None, "day", False, False, False
         best, best_d = None, 1e9
         for e in exprs:
             if e.start >= t1:
@@ -416,9 +429,9 @@ class _Article:
             said = [e for e in exprs if re.search(r"\b(?:said|announced|reported|confirmed|told)\s+(?:\w+\s+)?$",
                                                   s.text[max(0, e.start - 25):e.start], re.I) and e.precision == "day"]
             if said and not said[0].recalled:  # "..., security sources said on Wednesday": by that day at the latest
-                return said[0].date, "day", True, False
-            return None, "day", False, False
-        return best.date, best.precision, True, best.recalled
+                return said[0].date, "day", True, False, True
+            return None, "day", False, False, False
+        return best.date, best.precision, True, best.recalled, False
 
     # ------------------------------------------------------------------------------------------
     def _merge(self, resolved: list[_Resolved]) -> list[tuple[str, _Cluster]]:
@@ -470,7 +483,8 @@ class _Article:
         return False
 
     def _fill_from_story(self, clusters: list[tuple[str, _Cluster]]) -> None:
-        """Undated news takes the story's date; an agentless change ("Jalalabad fell") the story's taker."""
+        """Undated news takes the story's date (history when that day is long past); an agentless change
+        ("Jalalabad fell") the story's taker."""
         current = [cl for _k, cl in clusters if cl.timing == "current"]
         anchor = None  # the story's own day: the first day named in its lead
         for s in self.sentences[:2]:
@@ -480,10 +494,14 @@ class _Article:
                 break
         takers = Counter(r.actor.id for cl in current for r in cl.items if r.actor)
         top = takers.most_common(1)[0][0] if len(takers) == 1 else None
+        old_story = anchor is not None and dates.timing(anchor, "day", self.pub) == "background"
         for cl in current:
+            undated = not any(r.explicit_date for r in cl.items)
             for r in cl.items:
                 if not r.explicit_date and anchor is not None:
                     r.date = anchor
+                if undated and old_story:  # the story's own day is weeks back: what it tells is history
+                    r.timing = "background"
                 if r.actor is None and top is not None and r.claim.kind != "withdraw":
                     r.actor = next(x.actor for c2 in current for x in c2.items if x.actor and x.actor.id == top)
                     r.actor_quality, r.confidence = 0.8, r.confidence * 0.9
@@ -578,6 +596,17 @@ class _Article:
             if len(tops) == 1:
                 return self.cat.get(next(iter(tops)))
         return None
+
+
+_FRONTED = re.compile(r"^\W*(?:[\w'’-]+\s+){0,4}?(?P<sub>after|before|when|since|until|once)\b[^,;:]*$", re.I)
+
+
+def _fronted_clause_end(text: str, t0: int, obj_end: int) -> int | None:
+    """Where a fronted subordinate clause holding the trigger ends ("When the rebels took Y, ..."), or None."""
+    if not _FRONTED.match(text[:t0]):
+        return None
+    comma = text.find(",", obj_end)
+    return comma if comma != -1 else None
 
 
 def unknown_actor(surface: str) -> ActorRef:
