@@ -36,7 +36,7 @@ _DENIAL = re.compile(
     r"\b(?:den(?:y|ied|ies|ying)|dismiss(?:ed|es|ing)?\s+(?:the\s+|these\s+|such\s+)?(?:\w+\s+)?(?:claims?|reports?)|"
     r"reject(?:ed|s|ing)?\s+(?:the\s+|these\s+|such\s+)?(?:\w+\s+)?(?:claims?|reports?)|refut(?:ed|es|ing)|"
     r"insist(?:ed|s|ing)?\b[^.]{0,80}\b(?:not|remains?|still|firmly)\b|"
-    r"remain(?:s|ed)?\s+(?:firmly\s+|fully\s+)?(?:in|under)\s+(?:the\s+)?(?:\w+\s+){0,2}(?:control|hands)|"
+    r"(?<!had\s)remain(?:s|ed)?\s+(?:firmly\s+|fully\s+)?(?:in|under)\s+(?:the\s+)?(?:\w+\s+){0,2}(?:control|hands)|"
     r"still\s+(?:firmly\s+)?(?:in|under)\s+(?:the\s+)?(?:\w+\s+){0,2}(?:control|hands)|"
     r"(?:is|are|was|were)\s+not\s+in\s+control|(?:false|baseless|fabricated|untrue|fake)\s+(?:claims?|reports?|news)|"
     r"no\s+truth|(?:claims?|reports?)\s+(?:\w+\s+){0,3}(?:were|was|are|is)\s+(?:false|baseless|untrue|fabricated)|"
@@ -87,7 +87,13 @@ def blocked(before_trigger: str) -> bool:
 _RAID_AFTER = re.compile(
     r"\b(?:before\s+(?:withdrawing|retreating|pulling\s+(?:out|back)|fleeing|leaving|being\s+(?:driven|pushed|forced|"
     r"repelled|beaten)\b)|(?:then|later|subsequently)\s+(?:withdrew|retreated|pulled\s+(?:out|back)|left)|"
-    r"(?:were|was)\s+(?:later\s+|then\s+|soon\s+)?(?:driven|pushed|forced|beaten)\s+(?:out|back))", re.I)
+    r"(?:were|was)\s+(?:later\s+|then\s+|soon\s+)?(?:driven|pushed|forced|beaten)\s+(?:out|back)|"
+    # the defenders came back the same day: "before troops backed by jets drove them out"
+    r"before\s+(?:[\w'’-]+\s+){1,6}?(?:drove|pushed|forced|chased|flushed|beat|kicked)\s+them\s+(?:out|back)|"
+    # a stay counted in hours, or a departure the text dates: "for several hours", "and left at dawn"
+    r"for\s+(?:several|a\s+few|some|a\s+couple\s+of|\d+|two|three|four|five|six)\s+hours|"
+    r"(?:and|then|before)\s+(?:left|withdrew|pulled\s+out|retreated)\s+(?:\w+\s+){0,2}?(?:at\s+(?:dawn|daybreak|"
+    r"nightfall)|(?:hours|a\s+day)\s+later|the\s+(?:next|following)\s+(?:day|morning)))", re.I)
 
 
 def raid(after_trigger: str) -> bool:

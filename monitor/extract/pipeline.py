@@ -598,12 +598,14 @@ class _Article:
         return None
 
 
-_FRONTED = re.compile(r"^\W*(?:[\w'’-]+\s+){0,4}?(?P<sub>after|before|when|since|until|once)\b[^,;:]*$", re.I)
+_FRONTED = re.compile(r"^\W*(?:[\w'’-]+\s+){0,6}?(?P<sub>after|before|when|since|until|once)\b[^,;:]*$", re.I)
 
 
 def _fronted_clause_end(text: str, t0: int, obj_end: int) -> int | None:
-    """Where a fronted subordinate clause holding the trigger ends ("When the rebels took Y, ..."), or None."""
-    if not _FRONTED.match(text[:t0]):
+    """Where a fronted clause or phrase holding the trigger ends, or None: a subordinate clause ("When the
+    rebels took Y, ...") or a phrase with a history cue ("On the fifth anniversary of the capture of Y, ...")."""
+    head = text[:t0]
+    if not (_FRONTED.match(head) or re.search(r"[,;:]", head) is None and _BACKGROUND_CUE.search(head)):
         return None
     comma = text.find(",", obj_end)
     return comma if comma != -1 else None

@@ -55,7 +55,9 @@ REGAIN = re.compile(
     r"\b(?:(?P<strong>re-?(?:took|take|takes|taking|taken)(?:\s+" + _CONTROL + r")?|re-?captur(?:e|ed|es|ing)|"
     r"regain(?:ed|s|ing)?(?:\s+" + _CONTROL + r")?|reclaim(?:ed|s|ing)?|re-?conquer\w*|"
     r"re-?(?:establish|assert|impos)\w*\s+" + _CONTROL + r"|"
-    r"(?:won|win|wins|winning|took|take|takes|taking|taken)\s+back(?:\s+control\s+of)?)"
+    r"(?:won|win|wins|winning|took|take|takes|taking|taken|wrest(?:ed|s|ing)?)\s+back(?:\s+control\s+of)?|"
+    r"(?:won|wins|took|takes|wrest(?:ed|s|ing)?)(?=\s+(?:the\s+(?:town|city|village)\s+of\s+)?[A-Z][\w'’-]*"
+    r"(?:\s+[A-Z][\w'’-]*){0,2}\s+back\b))"
     r"|(?P<weak>recover(?:ed|s|ing)?|re-?occup\w*|re-?liberat\w*))\b",
     re.I,
 )
@@ -82,7 +84,7 @@ FELL = re.compile(
     r"(?:passed|passes|returned|returns)\s+(?:in)?to\s+(?:the\s+)?(?:control\s+of\s+|hands\s+of\s+)|"
     r"(?P<poss_verb>(?:c(?:ame|omes)|f(?:ell|alls)|brought|put|placed|passed|returned|back)\s+(?:under|in)?(?:to)?\s*"
     r"(?:the\s+)?)(?P<poss>[A-Z][\w'’-]*(?:\s+[\w'’-]+){0,3}?|government|state|army|regime|rebel|militant|"
-    r"insurgent|jihadist|opposition|military|separatist)\s+control)",
+    r"insurgent|jihadist|opposition|military|separatist)\s+(?:control|hands))",
     re.I,
 )
 WITHDRAW = re.compile(
@@ -123,12 +125,13 @@ _UNKNOWN_GROUP = re.compile(
 _PREP_BEFORE = re.compile(r"\b(?:against|from|of|for|to|on|at|over|by|between|versus|vs|toward|towards|near|"
                           r"in|with|into|under)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,1}$", re.I)
 _CHAIN_GAP = re.compile(r"^\s*(?:,|and|&|,\s*and|along\s+with|together\s+with|alongside|as\s+well\s+as|with|"
+                        r"and\s+(?:allied|affiliated|local|friendly|pro-government)|"
                         r"backed\s+by|supported\s+by|and\s+(?:its|their)\s+allies?(?:\s+in)?|including)?\s*(?:the\s+)?$",
                         re.I)
 _OBJ_STOP = re.compile(r"[.;:!?]|\b(?:after|before|when|while|following|since|because|where|which|who|although|but|"
                        r"in|near|at|on|outside|around|to|with|during|across|inside|into|between|against|toward|towards|"
                        r"under|than|as|by|off|carrying|with)\b", re.I)
-_AREA_NOUN = re.compile(r"\b(?:villages?|towns?|areas?|positions?|parts?|neighbou?rhoods?|districts?|localities|"
+_AREA_NOUN = re.compile(r"\b(?:villages?|towns?|areas?|parts?|neighbou?rhoods?|districts?|localities|"
                         r"territory|ground|settlements?|hamlets?|outposts?|bases?|most|much|all|swathes?|"
                         r"control|sections?|quarters?|suburbs?|headquarters|garrison|barracks|command|airport|"
                         r"airbase|centre|center|camp|post|detachment|gendarmerie|station|compound|facilities|"
@@ -451,6 +454,8 @@ def _objects(text: str, base: int, pos: int, places: list[PlaceMention], *, stri
         else:
             stop = _OBJ_STOP.search(gap)
             area = _AREA_NOUN.search(gap)
+            if area and (first.wants_admin1 or first.region or _ADMIN_AFTER.match(text[first.end - base:])):
+                return []  # "captured a village in Borno state": an unnamed place; the region only locates it
             if area and re.match(r"(?:post|detachment|gendarmerie|station|compound|facilities|buildings|offices|"
                                  r"installations|checkpoint)", area.group(), re.I) and not _HELD_CUE.search(text):
                 direct = False  # a police station stormed is an attack; taken and held, it stands for the town
@@ -469,7 +474,7 @@ def _objects(text: str, base: int, pos: int, places: list[PlaceMention], *, stri
             return names
         territorial = _TERRITORY_OBJ.match(text[pos:])
         if territorial and strict and not _CONTROL_OF.match(text[pos - 12:pos + 1]) and not re.search(
-                r"\b(?:territory|ground|villages|towns|localities|areas|positions)$", territorial.group(), re.I):
+                r"\b(?:territory|ground|villages|towns|localities|areas)$", territorial.group(), re.I):
             territorial = None  # "took part in", "secured the base": not territory
         if first is not None and territorial and not first.wants_admin1 and not re.match(
                 r"\s+(?:district|province|region|governorate|county|state)\b", text[first.end - base:], re.I):
@@ -528,6 +533,7 @@ _DESCRIBED = re.compile(r"\b(?:town|city|village|hamlet|settlement|locality|dist
                         r"(?:of\s+|in\s+|at\s+|over\s+)?(?:the\s+)?$", re.I)
 _APPOSITION_PLACE = re.compile(r"^\s*(?:\(|,\s*(?:a|an|the)\s+(?:[\w-]+\s+){0,3}(?:town|village|city|district|locality|"
                                r"settlement|base|port|hub|capital|township|municipality)\b)", re.I)
+_ADMIN_AFTER = re.compile(r"\s+(?:state|province|region|governorate|county|district)\b", re.I)
 _CONTROL_OF = re.compile(r".*\bcontrol\s+(?:of|over)\s*$", re.I | re.S)
 _TERRITORY_OBJ = re.compile(r"^\s*(?:(?:control\s+(?:of|over)|some|more|new|several|a\s+number\s+of|a\s+series\s+of|"
                             r"large|vast|the|lost|key|strategic|many|dozens\s+of|two|three|four|five)\s+)*"
