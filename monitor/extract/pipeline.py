@@ -379,6 +379,9 @@ class _Article:
         fronted = _FRONTED.match(s.text[:t0])
         if fronted and fronted.group("sub").lower() in ("when", "before"):
             return True
+        pluperfect = _PLUPERFECT.search(s.text[:t0]) or re.match(r"had\s+been\b", s.text[t0:], re.I)
+        if pluperfect and not _REPORTING.search(s.text[:t0]):
+            return True  # "Boko Haram had overrun Mubi before ...": told as the past of the story, not said as news
         for m in _BACKGROUND_CUE.finditer(s.text):
             if m.start() < t0 and not re.search(r"[;]|\b(?:but|while|whereas)\b", s.text[m.end():t0]):
                 return True  # cue governs the clause that holds the trigger
@@ -598,6 +601,9 @@ class _Article:
         return None
 
 
+_PLUPERFECT = re.compile(r"\bhad\s+(?:(?:already|also|first|earlier|briefly|previously|long|since)\s+)?$", re.I)
+_REPORTING = re.compile(r"\b(?:said|says|say|told|reported|reports|claimed|claims|announced|confirmed|stated|added|"
+                        r"according\s+to|statement|insisted|acknowledged|admitted)\b", re.I)
 _FRONTED = re.compile(r"^\W*(?:[\w'’-]+\s+){0,6}?(?P<sub>after|before|when|since|until|once)\b[^,;:]*$", re.I)
 
 

@@ -48,6 +48,7 @@ GAIN = re.compile(
     r"swept\s+(?:into|through)|storm(?:ed|ing)?\s+and\s+(?:took|seized|captured))"
     r"|(?:now|fully|completely|totally|entirely)\s+control(?:led|s)?(?!\s+(?:of|over)\b)"
     r"|(?:has|had|have|now\s+has|now\s+have)\s+(?:now\s+)?(?:full|complete|total)\s+control\s+(?:of|over)"
+    r"|(?:is|are|was|were)\s+now\s+in\s+(?:full\s+|complete\s+|total\s+)?control\s+(?:of|over)"
     r"|(?P<weak>took|take|takes|taking|taken|occup(?:ied|y|ies|ying)|secur(?:ed|es|ing)|fre(?:ed|es|eing)|clear(?:ed|s|ing)))\b",
     re.I,
 )
