@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Iterator
 
 from monitor.extract import certainty
 from monitor.extract.actors import ActorMention
@@ -191,6 +192,15 @@ def find_claims(sentence: Sentence, places: list[PlaceMention], actors: list[Act
     def free(span: tuple[int, int]) -> bool:
         return not any(span[0] < e and s < span[1] for s, e in used)
 
+    def verb_objects(pattern: re.Pattern[str]) -> Iterator[tuple[re.Match[str], list[PlaceMention]]]:
+        """Each free match of ``pattern`` whose object (read strictly) is a place, with those places."""
+        for m in pattern.finditer(text):
+            if free(m.span()):
+                targets = _objects(text, base, m.end(), rel_places, strict=True, actors=actors, known=known)
+                if targets:
+                    used.append(m.span())
+                    yield m, targets
+
     peaceful = bool(PEACEFUL.search(text))
 
     for kind, pattern in (("regain", REGAIN), ("gain", GAIN)):
@@ -288,13 +298,7 @@ def find_claims(sentence: Sentence, places: list[PlaceMention], actors: list[Act
         _mark(c, text[:m.start()])
         claims.append(c)
 
-    for m in ENTER.finditer(text):  # kept only when the article says the defenders left (see the pipeline)
-        if not free(m.span()):
-            continue
-        targets = _objects(text, base, m.end(), rel_places, strict=True, actors=actors, known=known)
-        if not targets:
-            continue
-        used.append(m.span())
+    for m, targets in verb_objects(ENTER):  # kept only when the article says the defenders left (see the pipeline)
         for place in targets:
             c = Claim(sentence, place, "regain" if m.group("re") else "gain", "enter", (base + m.start(), base + m.end()),
                       peaceful=peaceful, strength=0.7)
@@ -314,45 +318,24 @@ def find_claims(sentence: Sentence, places: list[PlaceMention], actors: list[Act
         _mark(c, text[:m.start()])
         claims.append(c)
 
-    for m in WITHDRAW.finditer(text):
-        if not free(m.span()):
-            continue
-        targets = _objects(text, base, m.end(), rel_places, strict=True, actors=actors, known=known)
-        if not targets:
-            continue
-        used.append(m.span())
-        for place in targets:
-            c = Claim(sentence, place, "withdraw", "withdraw", (base + m.start(), base + m.end()), peaceful=peaceful,
-                      strength=0.75)
-            holder = Claim(sentence, place, "gain", "withdraw", c.trigger)
-            _subject(holder, text, base, m.start(), m.end(), actors)
-            c.previous, c.previous_generic = holder.actors, holder.actor_generic
-            mi = MOVED_IN.search(text, place.end - base)
-            if mi:
-                _subject(c, text, base, mi.start(), mi.end(), actors, floor=place.end - base)
-                if c.actors or c.actor_generic or c.actor_unknown:
-                    c.kind, c.strength = "gain", 0.8
-            _mark(c, text[:m.start()])
-            claims.append(c)
-
-    for m in HANDOVER.finditer(text):
-        if not free(m.span()):
-            continue
-        targets = _objects(text, base, m.end(), rel_places, strict=True, actors=actors, known=known)
-        if not targets:
-            continue
-        used.append(m.span())
-        for place in targets:
-            c = Claim(sentence, place, "handover", "handover", (base + m.start(), base + m.end()), peaceful=True,
-                      strength=0.8)
-            prev = Claim(sentence, place, "gain", "handover", c.trigger)
-            _subject(prev, text, base, m.start(), m.end(), actors)
-            c.previous, c.previous_generic = prev.actors, prev.actor_generic
-            to = re.match(r"[^.;]{0,60}?\b(?:back\s+|over\s+)?to\s+", text[place.end - base:])
-            if to:
-                _actors_at(c, actors, place.end + to.end(), text, into="actors")
-            _mark(c, text[:m.start()])
-            claims.append(c)
+    for pattern, kind in ((WITHDRAW, "withdraw"), (HANDOVER, "handover")):
+        for m, targets in verb_objects(pattern):
+            for place in targets:
+                c = Claim(sentence, place, kind, kind, (base + m.start(), base + m.end()),
+                          peaceful=peaceful or kind == "handover", strength=0.75 if kind == "withdraw" else 0.8)
+                _giver_as_previous(c, text, base, m, actors)  # who withdrew / handed over held it
+                if kind == "withdraw":  # "... and X moved in": the one who moved in gained it
+                    mi = MOVED_IN.search(text, place.end - base)
+                    if mi:
+                        _subject(c, text, base, mi.start(), mi.end(), actors, floor=place.end - base)
+                        if c.actors or c.actor_generic or c.actor_unknown:
+                            c.kind, c.strength = "gain", 0.8
+                else:  # "... over to X": the receiver gained it
+                    to = re.match(r"[^.;]{0,60}?\b(?:back\s+|over\s+)?to\s+", text[place.end - base:])
+                    if to:
+                        _actors_at(c, actors, place.end + to.end(), text, into="actors")
+                _mark(c, text[:m.start()])
+                claims.append(c)
 
     for m in _POSSESSIVE_NOMINAL.finditer(text):  # "Avdiivka's capture", "Goma's fall"
         place = next((p for p in rel_places if p.end - base == m.start()), None)
@@ -364,13 +347,7 @@ def find_claims(sentence: Sentence, places: list[PlaceMention], actors: list[Act
         _mark(c, text[:place.start - base])
         claims.append(c)
 
-    for m in NOMINAL.finditer(text):
-        if not free(m.span()):
-            continue
-        targets = _objects(text, base, m.end(), rel_places, strict=True, actors=actors, known=known)
-        if not targets:
-            continue
-        used.append(m.span())
+    for m, targets in verb_objects(NOMINAL):
         noun = m.group("n").lower()
         for place in targets[:1]:
             if re.match(r"[^.;]{0,40}?\b(?:would|could|might|may|will)\b", text[place.end - base:], re.I):
@@ -700,6 +677,13 @@ def _leading_chain(cands: list[ActorMention], text: str, base: int) -> list[Acto
         else:
             break
     return chain
+
+
+def _giver_as_previous(c: Claim, text: str, base: int, m: re.Match[str], actors: list[ActorMention]) -> None:
+    """The subject of a withdraw / hand-over verb ``m`` is the claim's previous holder."""
+    giver = Claim(c.sentence, c.place, "gain", c.voice, c.trigger)
+    _subject(giver, text, base, m.start(), m.end(), actors)
+    c.previous, c.previous_generic = giver.actors, giver.actor_generic
 
 
 def _subject_like(a: ActorMention, text: str, base: int) -> bool:
