@@ -142,3 +142,41 @@ def test_a_stormed_police_station_is_an_attack_unless_held():
     assert extract("Gunmen stormed and seized the police station in Gwoza, killing two officers.") == []
     (e,) = extract("JNIM militants overran the gendarmerie detachment in Djibo and took control of the area on Sunday.")
     assert e.location.name == "Djibo" and e.actor.id == "jnim"
+
+
+# --- attack outcomes: a stay counted in hours, defenders back the same day, a departure the text dates ----------
+@pytest.mark.parametrize("text", [
+    "Jihadists took over Gao for a few hours on Sunday before soldiers backed by helicopters drove them out.",
+    "Militants held the town of Kidal for six hours on Sunday, then withdrew into the desert.",
+    "Gunmen occupied the town of Djibo overnight, looted the pharmacy and left at dawn, residents said.",
+    "Fighters seized the centre of Beledweyne on Sunday and pulled out hours later, witnesses said.",
+])
+def test_a_raid_that_leaves_again_is_no_change(text):
+    assert [e for e in extract(text) if e.timing == "current"] == []
+
+
+def test_raid_reads_what_follows_the_trigger():
+    assert certainty.raid(" Gao for a few hours on Sunday before soldiers drove them out.")
+    assert certainty.raid(" the town overnight and left at dawn.")
+    assert not certainty.raid(" Gao on Sunday after soldiers withdrew.")
+    assert not certainty.raid(" the town and left 12 people dead.")
+
+
+def test_an_unnamed_village_in_a_state_or_positions_in_a_town_are_not_the_place():
+    assert extract("Insurgents seized a village in Borno state on Sunday after troops abandoned it.") == []
+    assert [e for e in extract("The militia handed over its positions in Kidal to the army on Sunday.")
+            if e.timing == "current"] == []
+
+
+def test_had_remained_in_government_hands_is_history_not_a_denial():
+    assert not certainty.is_denial("The city had remained in government hands throughout the war.")
+    assert certainty.is_denial("The city remains in government hands, the army said.")
+    (e,) = extract("Rebels captured Hama on Sunday after troops withdrew. The city had remained in government hands "
+                   "throughout the war.")
+    assert (e.timing, e.certainty) == ("current", "reported")
+
+
+def test_still_in_control_with_residents_is_denied():
+    events = extract("The army said it was still in control of Kadugli on Sunday after rebels claimed online that "
+                     "they had seized the town. Residents said soldiers were patrolling the market.")
+    assert events and all(e.certainty == "denied" or e.timing == "background" for e in events)

@@ -192,3 +192,27 @@ def test_list_items_with_locators():
         "The fighters said Sunday they had captured Sar-e Pul, in Sar-e Pul province in northern Afghanistan, "
         "and Taloqan, in the northeastern province of Takhar.", published=PUB)
     assert {e.location.name for e in events} == {"Sar-e Pul", "Taloqan"}
+
+
+# --- recaptures in other syntax; coordinated subjects with a modifier -------------------------------------------
+def test_wrested_back_and_back_in_army_hands():
+    e = one("Chadian troops wrested Mallam Fatori back from Boko Haram on Sunday, the military said.")
+    assert e.location.name == "Mallam Fatori" and ids(e) == ("chad-government", "boko-haram")
+    assert e.subtype == "government_regains"
+    e = one("Kadugli is back in army hands after the rebels fled on Sunday, the governor said.")
+    assert e.location.name == "Kadugli" and e.actor.id == "sudan-government"
+
+
+def test_now_in_full_control_of():
+    e = one("Somali troops are now in full control of Xuddur after al-Shabaab fighters fled overnight.")
+    assert e.location.name == "Xuddur" and ids(e) == ("somalia-government", "al-shabaab")
+
+
+def test_first_of_x_and_allied_y_is_the_taker():
+    e = one("Somali forces and allied clan militias retook Afgooye from al-Shabaab on Sunday.")
+    assert e.actor.id == "somalia-government" and e.previous.id == "al-shabaab"
+
+
+def test_tripoli_government_is_the_libyan_government():
+    e = one("Forces allied to the Tripoli government recaptured Gharyan on Sunday.")
+    assert e.actor.id == "libya-government" and e.location.country == "LY"

@@ -121,3 +121,41 @@ def test_when_clauses_take_the_date_they_hang_on():
 def test_history_phrases(text):
     events = extract(text, published=date(2024, 3, 11))
     assert events and all(e.timing == "background" for e in events)
+
+
+# --- clause-level history: fronted clauses, the day of the saying, pluperfect, an old story day -----------------
+@pytest.mark.parametrize("text", [
+    # a fronted clause keeps its own (missing) date: the main clause's day is not the change's
+    "Four years after rebels seized Morek, its market reopened on Sunday, a resident said.",
+    "A year after troops liberated Tikrit, a memorial was unveiled there on Saturday, officials said.",
+    "On the third anniversary of the fall of Qusayr, families gathered at the cemetery on Saturday.",
+    "When the militants overran Ramadi, the governor escaped to Baghdad, his aide said on Saturday.",
+    "Before the rebels captured Saraqib, the town had 30,000 people, the council said on Saturday.",
+    # a history cue beats the day of the saying
+    "Once an army garrison town, Hpakant was overrun by rebels after weeks of fighting, villagers told reporters on Friday.",
+])
+def test_a_fronted_or_cued_history_clause_is_not_dated_by_the_main_clause(text):
+    events = extract(text)
+    assert events and all(e.timing == "background" for e in events), [(e.location.name, e.date) for e in events]
+
+
+def test_pluperfect_outside_reported_speech_is_history_but_inside_it_is_news():
+    events = extract("Islamic State had overrun Hit before the army regrouped, and the town is still in ruins, "
+                     "residents said on Saturday.")
+    assert events and all(e.timing == "background" for e in events)
+    (e,) = extract("The militants said on Saturday they had captured the town of Hit.")
+    assert (e.timing, e.date) == ("current", date(2015, 4, 25))
+
+
+def test_undated_change_in_a_story_whose_own_day_is_weeks_back_is_history():
+    events = extract("Having seized Sirte in a surprise push, the rebels are massing near Misrata. "
+                     "The coastal city changed hands on April 2 when a local unit switched sides.")
+    assert events and all(e.timing == "background" for e in events)
+    (e,) = extract("Having seized Sirte in a surprise push, the rebels are massing near Misrata. "
+                   "The coastal city changed hands on Friday when a local unit switched sides.")
+    assert e.timing == "current"
+
+
+def test_a_dated_fronted_clause_keeps_its_own_recent_date():
+    (e,) = extract("After rebels captured Morek on Friday, the army sent reinforcements north, officials said.")
+    assert (e.timing, e.date) == ("current", date(2015, 4, 24))
