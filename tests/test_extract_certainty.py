@@ -180,3 +180,11 @@ def test_still_in_control_with_residents_is_denied():
     events = extract("The army said it was still in control of Kadugli on Sunday after rebels claimed online that "
                      "they had seized the town. Residents said soldiers were patrolling the market.")
     assert events and all(e.certainty == "denied" or e.timing == "background" for e in events)
+
+
+def test_holder_saying_the_town_is_under_its_control_is_a_denial():
+    assert certainty.is_denial("'Kadugli is safe and under the control of our forces,' the governor said.")
+    assert not certainty.is_denial("Kadugli is now under the control of the rebels.")
+    events = extract("'Kadugli is calm and under the control of the army,' the governor said on Sunday, after rebels "
+                     "claimed the town had been taken. Residents said soldiers were patrolling the market.")
+    assert events and all(e.certainty == "denied" for e in events if e.timing == "current")

@@ -159,3 +159,8 @@ def test_undated_change_in_a_story_whose_own_day_is_weeks_back_is_history():
 def test_a_dated_fronted_clause_keeps_its_own_recent_date():
     (e,) = extract("After rebels captured Morek on Friday, the army sent reinforcements north, officials said.")
     assert (e.timing, e.date) == ("current", date(2015, 4, 24))
+
+
+def test_plural_possessive_attributive_year_dates_the_nominal():
+    events = extract("The militants' 2016 seizure of Sirte is still felt in the port, traders said on Saturday.")
+    assert events and all(e.timing == "background" and e.date == date(2016, 1, 1) for e in events)

@@ -38,6 +38,8 @@ _DENIAL = re.compile(
     r"insist(?:ed|s|ing)?\b[^.]{0,80}\b(?:not|remains?|still|firmly)\b|"
     r"(?<!had\s)remain(?:s|ed)?\s+(?:firmly\s+|fully\s+)?(?:in|under)\s+(?:the\s+)?(?:\w+\s+){0,2}(?:control|hands)|"
     r"still\s+(?:firmly\s+)?(?:in|under)\s+(?:the\s+)?(?:\w+\s+){0,2}(?:control|hands)|"
+    r"\b(?:is|are)\s+(?:(?:safe|calm|secure)\s+and\s+)?(?:firmly\s+|fully\s+)?(?:in|under)\s+(?:the\s+)?"
+    r"(?:full\s+|firm\s+)?control\s+of\s+(?:our|the\s+(?:army|military|government|security))|"
     r"(?:is|are|was|were)\s+not\s+in\s+control|(?:false|baseless|fabricated|untrue|fake)\s+(?:claims?|reports?|news)|"
     r"no\s+truth|(?:claims?|reports?)\s+(?:\w+\s+){0,3}(?:were|was|are|is)\s+(?:false|baseless|untrue|fabricated)|"
     r"(?:claims?|reports?)\b[^.;]{0,60}\bas\s+(?:false|baseless|untrue|fabricated|propaganda|a\s+ploy|lies)|"

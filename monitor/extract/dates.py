@@ -45,7 +45,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
                       r"(?:\s+(?:of\s+)?(?P<y>(?:19|20)\d{2}))\b")),
     ("m", re.compile(r"\b(?i:in|since|during|by|until|of|early|late|mid|last|this|since early|since late)[\s-]+"
                      + _MONTH_RE + r"(?!\s*\d)")),
-    ("attr_year", re.compile(r"(?:\b(?i:the|a|an|its|their)|['’]s)\s+(?P<y>(?:19|20)\d{2})\s+(?=[a-z])")),
+    ("attr_year", re.compile(r"(?:\b(?i:the|a|an|its|their)|['’]s?)\s+(?P<y>(?:19|20)\d{2})\s+(?=[a-z])")),
     ("season", re.compile(r"\b(?i:in\s+the\s+)(?i:spring|summer|autumn|fall|winter)\s+of\s+(?P<y>(?:19|20)\d{2})\b")),
     ("decade", re.compile(r"\b(?:in|during|since)\s+the\s+(?P<y>(?:19|20)\d0)s\b")),
     ("y", re.compile(r"\b(?i:in|since|during|of|by|until|early|late|mid|before|after)[\s-]+(?P<y>(?:19|20)\d{2})\b")),
