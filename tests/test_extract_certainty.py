@@ -188,3 +188,12 @@ def test_holder_saying_the_town_is_under_its_control_is_a_denial():
     events = extract("'Kadugli is calm and under the control of the army,' the governor said on Sunday, after rebels "
                      "claimed the town had been taken. Residents said soldiers were patrolling the market.")
     assert events and all(e.certainty == "denied" for e in events if e.timing == "current")
+
+
+def test_claim_answered_in_the_same_sentence_by_residents_is_denied():
+    assert certainty.contrast_tail("Rebels claimed the town, but residents said troops retained control.").strip() \
+        .startswith("residents")
+    assert certainty.contrast_tail("Rebels claimed the town.") == ""
+    events = extract("Fano fighters claimed to have captured Gondar on Sunday, but the army retained control of the "
+                     "city, according to residents.")
+    assert events and all(e.certainty == "denied" for e in events if e.timing == "current")

@@ -216,3 +216,13 @@ def test_first_of_x_and_allied_y_is_the_taker():
 def test_tripoli_government_is_the_libyan_government():
     e = one("Forces allied to the Tripoli government recaptured Gharyan on Sunday.")
     assert e.actor.id == "libya-government" and e.location.country == "LY"
+
+
+def test_pulled_its_troops_out_and_the_other_side_moved_in():
+    e = one("The army pulled its troops out of Lyman on Sunday and Russian forces moved into the town.")
+    assert e.location.name == "Lyman" and ids(e) == ("russia-government", "ukraine-government")
+
+
+def test_a_palace_taken_and_held_stands_for_its_city():
+    e = one("Southern separatists seized the presidential palace in Aden on Sunday and took control of the port.")
+    assert e.location.name == "Aden" and e.actor.id == "stc"

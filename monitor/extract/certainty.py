@@ -38,6 +38,7 @@ _DENIAL = re.compile(
     r"insist(?:ed|s|ing)?\b[^.]{0,80}\b(?:not|remains?|still|firmly)\b|"
     r"(?<!had\s)remain(?:s|ed)?\s+(?:firmly\s+|fully\s+)?(?:in|under)\s+(?:the\s+)?(?:\w+\s+){0,2}(?:control|hands)|"
     r"still\s+(?:firmly\s+)?(?:in|under)\s+(?:the\s+)?(?:\w+\s+){0,2}(?:control|hands)|"
+    r"\b(?:retain(?:ed|s|ing)?|kept|keeps|maintain(?:ed|s))\s+(?:full\s+|firm\s+)?control\b|"
     r"\b(?:is|are)\s+(?:(?:safe|calm|secure)\s+and\s+)?(?:firmly\s+|fully\s+)?(?:in|under)\s+(?:the\s+)?"
     r"(?:full\s+|firm\s+)?control\s+of\s+(?:our|the\s+(?:army|military|government|security))|"
     r"(?:is|are|was|were)\s+not\s+in\s+control|(?:false|baseless|fabricated|untrue|fake)\s+(?:claims?|reports?|news)|"
@@ -164,7 +165,7 @@ _DISPUTE = re.compile(
 )
 _WITNESS = re.compile(r"\b(?:residents?|witnesses?|footage|geolocated|satellite|independent|analysts?|correspondents?|"
                       r"reporters?|journalists?|locals?)\b", re.I)
-_STILL_HELD = re.compile(r"\b(?:still|remain\w*|patroll\w*|deployed|held|holding|in\s+control|calm|open|only\s+in|"
+_STILL_HELD = re.compile(r"\b(?:still|remain\w*|retain\w*|patroll\w*|deployed|held|holding|in\s+control|calm|open|only\s+in|"
                          r"(?:soldiers|troops|forces|units)\s+(?:were\s+)?(?:in|inside)\s+the\s+(?:centre|center|"
                          r"town|city|streets))\b", re.I)
 
@@ -184,6 +185,12 @@ def concession(sentence: str) -> bool:
 def dispute(sentence: str) -> bool:
     """The sentence denies or disputes a change ("denied the town had fallen", "said fighting continued")."""
     return bool(_DENIAL.search(sentence) or _DISPUTE.search(sentence))
+
+
+def contrast_tail(sentence: str) -> str:
+    """What follows the last "but" / "however" / "yet" ("X claimed Y, but residents said ..."), else ''."""
+    parts = re.split(r"\b(?:but|however|yet)\b", sentence, flags=re.I)
+    return parts[-1] if len(parts) > 1 else ""
 
 
 def confirms_holder(sentence: str) -> bool:

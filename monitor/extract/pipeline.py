@@ -527,7 +527,8 @@ class _Article:
                 if key in keys or (not named_here and near):
                     evidence = {i.claim.sentence.start for i in cl.items}
                     witnesses = any(certainty.confirms_holder(x.text) for x in self.sentences
-                                    if abs(x.paragraph - s.paragraph) <= 1 and x.start not in evidence)
+                                    if abs(x.paragraph - s.paragraph) <= 1 and x.start not in evidence) or \
+                        certainty.confirms_holder(certainty.contrast_tail(s.text))  # "X claimed ..., but residents ..."
                     if witnesses or cl.denied != "strong":
                         cl.denied = "strong" if witnesses else "weak"
 

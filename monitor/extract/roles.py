@@ -91,6 +91,8 @@ FELL = re.compile(
 )
 WITHDRAW = re.compile(
     r"\b(?:withdr(?:ew|awn|aws|awing|aw)|pull(?:ed|s|ing)?\s+out|retreat(?:ed|s|ing)?|pull(?:ed|s|ing)?\s+back|"
+    r"pull(?:ed|s|ing)?\s+(?:its|their|his|her|the)\s+(?:last\s+|remaining\s+)?(?:forces|troops|fighters|soldiers|"
+    r"units)\s+(?:out|back)|"
     r"abandon(?:ed|s|ing)?|evacuat(?:ed|es|ing))\s+(?:(?:its|their|his|her|all|remaining|last|from|out\s+of|"
     r"forces|troops|fighters|soldiers|units|positions|bases?|garrisons?)\s+)*",
     re.I,
@@ -137,7 +139,7 @@ _AREA_NOUN = re.compile(r"\b(?:villages?|towns?|areas?|parts?|neighbou?rhoods?|d
                         r"territory|ground|settlements?|hamlets?|outposts?|bases?|most|much|all|swathes?|"
                         r"control|sections?|quarters?|suburbs?|headquarters|garrison|barracks|command|airport|"
                         r"airbase|centre|center|camp|post|detachment|gendarmerie|station|compound|facilities|"
-                        r"buildings|offices|installations)\s+"
+                        r"buildings|offices|installations|palace)\s+"
                         r"(?:[\w'’-]+\s+){0,1}(?:in|of|around|across|at)\s+"
                         r"(?:the\s+)?(?:\w+\s+){0,2}$", re.I)
 _NON_PLACE_OBJ = re.compile(r"\b(?:soldiers?|fighters?|weapons?|prisoners?|hostages?|tanks?|vehicles?|ammunition|"
@@ -435,7 +437,7 @@ def _objects(text: str, base: int, pos: int, places: list[PlaceMention], *, stri
             if area and (first.wants_admin1 or first.region or _ADMIN_AFTER.match(text[first.end - base:])):
                 return []  # "captured a village in Borno state": an unnamed place; the region only locates it
             if area and re.match(r"(?:post|detachment|gendarmerie|station|compound|facilities|buildings|offices|"
-                                 r"installations|checkpoint)", area.group(), re.I) and not _HELD_CUE.search(text):
+                                 r"installations|checkpoint|palace)", area.group(), re.I) and not _HELD_CUE.search(text):
                 direct = False  # a police station stormed is an attack; taken and held, it stands for the town
             elif stop and not area and not re.fullmatch(
                     r"\s*(?:(?:full|complete|total)\s+)?control\s+(?:of|over)\s+(?:the\s+)?(?:\w+\s+){0,3}", gap, re.I):
@@ -507,7 +509,7 @@ _DESCRIBED = re.compile(r"\b(?:town|city|village|hamlet|settlement|locality|dist
                         r"base|airport|airbase|outpost|area|region|province|county|municipality|neighbou?rhood|suburb|"
                         r"camp|headquarters|garrison|crossing|junction|oasis|island|valley|commune|township|centre|"
                         r"center|seat|hill|heights|bastion|gateway|most|much|all|parts?|rest|control|post|detachment|"
-                        r"station|compound|barracks|facilities|buildings|offices|installations)s?\s+"
+                        r"station|compound|barracks|facilities|buildings|offices|installations|palace)s?\s+"
                         r"(?:of\s+|in\s+|at\s+|over\s+)?(?:the\s+)?$", re.I)
 _APPOSITION_PLACE = re.compile(r"^\s*(?:\(|,\s*(?:a|an|the)\s+(?:[\w-]+\s+){0,3}(?:town|village|city|district|locality|"
                                r"settlement|base|port|hub|capital|township|municipality)\b)", re.I)
