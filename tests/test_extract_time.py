@@ -164,3 +164,10 @@ def test_a_dated_fronted_clause_keeps_its_own_recent_date():
 def test_plural_possessive_attributive_year_dates_the_nominal():
     events = extract("The militants' 2016 seizure of Sirte is still felt in the port, traders said on Saturday.")
     assert events and all(e.timing == "background" and e.date == date(2016, 1, 1) for e in events)
+
+
+def test_backshifted_pluperfect_before_a_trailing_said_is_news():
+    (e,) = extract("Rebels had seized the town of Morek, residents said on Saturday.")
+    assert (e.timing, e.date) == ("current", date(2015, 4, 25))
+    events = extract("The rebels had seized Morek long before the truce, and the town is still theirs.")
+    assert events and all(ev.timing == "background" for ev in events)

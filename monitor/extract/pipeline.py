@@ -380,8 +380,11 @@ class _Article:
         if fronted and fronted.group("sub").lower() in ("when", "before"):
             return True
         pluperfect = _PLUPERFECT.search(s.text[:t0]) or re.match(r"had\s+been\b", s.text[t0:], re.I)
-        if pluperfect and not _REPORTING.search(s.text[:t0]):
-            return True  # "Boko Haram had overrun Mubi before ...": told as the past of the story, not said as news
+        if pluperfect and not _REPORTING.search(s.text[:t0]) and (
+                not _REPORTING.search(s.text) or re.search(r"\b(?:before|until|when|by\s+the\s+time)\b", s.text[t0:], re.I)):
+            # "Boko Haram had overrun Mubi before ...": the story's past; but "Rebels had taken X, residents said"
+            # is backshifted news
+            return True
         for m in _BACKGROUND_CUE.finditer(s.text):
             if m.start() < t0 and not re.search(r"[;]|\b(?:but|while|whereas)\b", s.text[m.end():t0]):
                 return True  # cue governs the clause that holds the trigger
