@@ -1,6 +1,6 @@
 """``make eval``: how well the extractor finds *current* control changes, beside a naive keyword baseline.
 
-Two gold sets:
+Four gold sets (the last three own, labelled alike; an absent held-out, traps or ``../shared`` file is skipped):
 
 * ``../shared/data/acled-dev.jsonl`` (read at run time, never copied): ACLED coders' event notes. Rows
   that share one note are one item; the rows labelled ``government_regains``, ``non_state_overtakes`` or
@@ -8,8 +8,8 @@ Two gold sets:
   loser = ``actor2``, date = ``event_date``, which is also the publication date).
 * ``eval/frontwatch-eval.jsonl``: our own items, written for this project (see ``eval/README.md``), with
   current *and* background / denied events labelled; the extractor was developed against it.
-* ``eval/frontwatch-heldout.jsonl``: more own items in the same format, written after the extractor, to
-  measure it on text it was not tuned on (``eval/README.md`` records the first score).
+* ``eval/frontwatch-heldout.jsonl``: more own items in the same format, written after the extractor and kept
+  out of development, to measure it on text it was not tuned on (``eval/README.md`` records the first score).
 * ``eval/frontwatch-traps.jsonl``: own hard cases (recalled history in many phrasings, denials, failed
   attacks, sieges, advances, lexical traps, current changes beside recalled ones); the extractor was fixed on it.
 
