@@ -73,6 +73,13 @@ async def handle_safely(stage: str, record_id: str, step: Callable[[], Awaitable
             await asyncio.sleep(0.2 * 2**attempt)
 
 
+async def send_acked(topic: faust.TopicT, key: str, value: dict) -> None:
+    """Send and wait until the broker has the message: only then may the caller forget its input
+    (mark a feed item seen, let the agent's offset be committed). Faust's ``send`` only buffers."""
+    pending = await topic.send(key=key.encode(), value=value)
+    await pending
+
+
 def build_app(config: MonitorConfig, broker_url: str, services: Services) -> faust.App:
     """The Faust app with its topics, table, agents and timers."""
     app = faust.App(
@@ -101,7 +108,7 @@ def build_app(config: MonitorConfig, broker_url: str, services: Services) -> fau
     control = app.Table(CONTROL_TABLE, partitions=config.partitions)
 
     async def emit_item(item: FeedItem) -> None:
-        await feed_items.send(key=item.id.encode(), value=item.to_json())
+        await send_acked(feed_items, item.id, item.to_json())
 
     services.set_emitter(emit_item)
 
@@ -113,7 +120,7 @@ def build_app(config: MonitorConfig, broker_url: str, services: Services) -> fau
             async def step() -> None:
                 article = await services.build_article(item)
                 if article is not None:
-                    await articles.send(key=article.id.encode(), value=article.to_json())
+                    await send_acked(articles, article.id, article.to_json())
 
             await handle_safely("clean", item.link or item.key, step)
 
@@ -124,7 +131,7 @@ def build_app(config: MonitorConfig, broker_url: str, services: Services) -> fau
 
             async def step() -> None:
                 for event in await services.extract_events(article):
-                    await events.send(key=event.location.key.encode(), value=event.to_json())
+                    await send_acked(events, event.location.key, event.to_json())
 
             await handle_safely("extract", article.url or article.id, step)
 
@@ -139,7 +146,7 @@ def build_app(config: MonitorConfig, broker_url: str, services: Services) -> fau
                 if new_state is not None:
                     control[place_key] = new_state
                 for alert_key in fired:
-                    await alerts.send(key=alert_key.encode(), value={"key": alert_key})
+                    await send_acked(alerts, alert_key, {"key": alert_key})
 
             await handle_safely("control", f"{place_key} ({event.id})", step)
 
