@@ -23,6 +23,7 @@ from monitor.http import FetchError, fetch, open_session
 from monitor.polling import Failure, FeedState, NotModified, PollDecider, PollOutcome, Success
 from monitor.records import FeedItem
 from monitor.storage import Store
+from monitor.tasks import cancel_and_wait
 
 log = logging.getLogger("monitor.poller")
 
@@ -74,9 +75,7 @@ class PollerGroup:
 
     @staticmethod
     async def _cancel(tasks: list[asyncio.Task]) -> None:
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        await cancel_and_wait(tasks)
 
     async def _run(self, feed: FeedConfig) -> None:
         await asyncio.sleep(self.decider.first_delay(feed.interval, self._random.random()))

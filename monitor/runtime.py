@@ -23,6 +23,7 @@ from monitor.broker import bootstrap_servers
 from monitor.config import FeedConfig, MonitorConfig
 from monitor.records import Article, Event, FeedItem, Source
 from monitor.storage import Store
+from monitor.tasks import cancel_and_wait
 
 log = logging.getLogger("monitor")
 
@@ -125,9 +126,7 @@ class Services:
         self._stop.set()
         if self.pollers is not None:
             await self.pollers.stop()
-        for task in self._background:
-            task.cancel()
-        await asyncio.gather(*self._background, return_exceptions=True)
+        await cancel_and_wait(self._background)
         if self._web is not None:
             await self._web.cleanup()
         await self.articles.close()
