@@ -10,6 +10,8 @@ The worker rebuilds its in-memory tables from here on start.
 from __future__ import annotations
 
 import json
+import sqlite3
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
@@ -168,6 +170,21 @@ class IncidentRow(SQLModel, table=True):
 # ---------------------------------------------------------------------------------------------
 
 
+def use_wal(cursor, attempts: int = 50) -> None:
+    """Put a SQLite file in WAL mode (it stays so). Switching needs a moment alone with the file and
+    does not wait for other connections, so a process opening it while others work retries briefly."""
+    for attempt in range(attempts):
+        if cursor.execute("PRAGMA journal_mode").fetchone()[0].lower() in ("wal", "memory"):
+            return
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or attempt == attempts - 1:
+                raise
+            time.sleep(0.05 + 0.01 * attempt)
+
+
 def make_engine(url: str) -> Engine:
     """An engine for the URL; a SQLite file's folder is created, and SQLite runs in WAL mode."""
     if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
@@ -176,11 +193,13 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 
         @sa_event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_connection, _record):  # pragma: no cover - trivial
+        def _sqlite_pragmas(dbapi_connection, _record):
             cursor = dbapi_connection.cursor()
-            cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA synchronous=NORMAL")
-            cursor.close()
+            try:
+                use_wal(cursor)
+                cursor.execute("PRAGMA synchronous=NORMAL")
+            finally:
+                cursor.close()
 
         return engine
     if url.startswith("postgresql://"):
