@@ -173,6 +173,7 @@ async def test_page_renders_without_javascript(client: TestClient):
     assert "Jisr ash Shughur" in changes_section and "Wire copy" not in changes_section  # a confirmation is not a change
     assert "<svg id=\"dotmap\"" in html and html.count("<circle") == 2  # the map without Leaflet
     assert "Local test feed" in html and "failing" in html
+    assert "built-in method" not in html and "bound method" not in html  # no Python object leaks into the page
     for asset in ("/static/app/map.js", "/static/app/page.css", "/static/leaflet/leaflet.js"):
         assert (await client.get(asset)).status == 200, asset
 
