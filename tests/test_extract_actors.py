@@ -115,3 +115,16 @@ def test_every_shipped_actor_is_documented(cat):
     doc = (Path(__file__).resolve().parents[1] / "docs" / "actors.md").read_text(encoding="utf-8")
     missing = [a.id for a in cat.all() if f"`{a.id}`" not in doc]
     assert missing == [], "add these to docs/actors.md"
+
+
+@pytest.mark.parametrize("phrase, actor_id", [
+    ("Turkish-backed Syrian rebels", "syrian-national-army"),  # demonym of the patron, demonym of the country
+    ("rebels backed by Turkey", "syrian-national-army"),  # "X-backed N" also as "N backed by X"
+    ("Syrian fighters backed by Ankara", "syrian-national-army"),
+    ("separatists backed by Russia", "russia-backed-separatists"),
+    ("Ukrainian separatists backed by Moscow", "russia-backed-separatists"),
+])
+def test_backed_aliases_in_other_wordings(cat, phrase, actor_id):
+    assert cat.resolve(phrase).id == actor_id
+    found = cat.find(FoldedText(f"On Sunday {phrase} captured the town."))
+    assert [m.actor_ids[0] for m in found if m.actor_ids] == [actor_id]

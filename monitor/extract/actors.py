@@ -82,7 +82,8 @@ class ActorCatalogue:
         self._case_sensitive: dict[str, set[str]] = {}  # folded key -> exact surfaces allowed
         long_keys: set[str] = set()
         for a in actors.values():
-            for alias in [a.name, a.id.replace("-", " "), *a.aliases, *self._state_aliases(a)]:
+            names = [a.name, a.id.replace("-", " "), *a.aliases]
+            for alias in [*names, *(v for n in names for v in _backed_variants(n, a)), *self._state_aliases(a)]:
                 key = fold(_THE.sub("", alias))
                 if not key:
                     continue
@@ -246,6 +247,33 @@ class ActorCatalogue:
         if rec:
             yield f"army of {rec['name']}"
             yield f"military forces of {rec['name']}"
+
+
+_BACKED = re.compile(r"^(?P<patron>[A-Z][\w]*(?:\s+[A-Z][\w]*)?)[- ](?P<verb>backed|supported|sponsored)\s+(?P<noun>[a-z][\w ]*)$")
+
+
+def _backed_variants(alias: str, actor: Actor) -> Iterator[str]:
+    """"Turkey-backed rebels" also as "Turkish-backed rebels", "Turkish-backed Syrian rebels" and "rebels backed by
+    Turkey": the patron by its country name or demonym, the noun with the demonym of the one country it fights in."""
+    m = _BACKED.match(alias)
+    if not m:
+        return
+    patron, verb, noun = m.group("patron"), m.group("verb"), m.group("noun")
+    iso = DEMONYMS.get(patron.lower()) or next((c for c, r in country_table().items() if r["name"] == patron), None)
+    rec = country_table().get(iso) if iso else None
+    country = rec["name"] if rec else None
+    demonyms = {n.capitalize() for n, c in DEMONYMS.items() if c == iso and " " not in n
+                and n != (country or "").lower()} if iso else set()
+    patrons = {patron, *demonyms, *([country] if country else [])}
+    nouns = {noun}
+    where = [actor.country] if actor.country else actor.countries
+    if len(where) == 1:
+        nouns |= {f"{d} {noun}" for d, c in DEMONYMS.items() if c == where[0] and " " not in d}
+    for p in patrons:
+        for n in nouns:
+            yield f"{p}-{verb} {n}"
+            if p not in demonyms:  # "rebels backed by Turkey", not "by Turkish"
+                yield f"{n} {verb} by {p}"
 
 
 def _merge(actors: dict[str, Actor], data: object, origin: str) -> None:
