@@ -98,3 +98,33 @@ def test_unknown_place_name_is_kept_unresolved_in_the_article_country():
                       published=date(2021, 5, 3))
     assert e.location.geonameid is None and e.location.name == "Wadi Qazzan Zulmi"
     assert e.location.country == "YE" and e.location.lat is not None
+
+
+# --- same-name places: the article's other places decide ---------------------------------------------------
+def _place_of(text: str, name: str):
+    for e in EventExtractor.default().extract(text, published=date(2024, 3, 11)):
+        if e.location.mention == name:
+            return e.location
+    raise AssertionError(name)
+
+
+def test_ariha_in_a_syrian_story_is_not_jericho():
+    loc = _place_of("Syrian opposition fighters seized the town of Ariha on Thursday.", "Ariha")
+    assert (loc.country, loc.admin1) == ("SY", "Idlib")
+
+
+def test_ariha_beside_other_syrian_towns():
+    loc = _place_of("Opposition fighters seized the town of Ariha on Thursday after taking Saraqeb and "
+                    "Maarat al-Numan.", "Ariha")
+    assert (loc.country, loc.admin1) == ("SY", "Idlib")
+
+
+def test_ambiguous_names_agree_on_their_shared_country():
+    # "Gao" alone could be in Burkina Faso, China or Cuba, "Kidal" in Indonesia: only Mali has both
+    text = "Rebels seized Kidal on Sunday, two weeks after they took Gao."
+    assert _place_of(text, "Gao").country == "ML" and _place_of(text, "Kidal").country == "ML"
+
+
+def test_jericho_stays_jericho_in_a_west_bank_story():
+    loc = _place_of("Israeli troops took control of Jericho on Sunday, Palestinian officials said.", "Jericho")
+    assert loc.country == "PS"

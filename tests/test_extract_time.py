@@ -171,3 +171,58 @@ def test_backshifted_pluperfect_before_a_trailing_said_is_news():
     assert (e.timing, e.date) == ("current", date(2015, 4, 25))
     events = extract("The rebels had seized Morek long before the truce, and the town is still theirs.")
     assert events and all(ev.timing == "background" for ev in events)
+
+
+# --- counts of days from another date of the story ------------------------------------------------------------
+MONDAY = date(2024, 3, 11)
+
+
+def _dated(text: str, published: date = MONDAY) -> dict[str, tuple[date, str]]:
+    return {e.location.name: (e.date, e.timing) for e in EventExtractor.default().extract(text, published=published)}
+
+
+@pytest.mark.parametrize("phrase, anchor, shift", [
+    ("a day after they took the town", "clause", -1),
+    ("two days after rebels entered it", "clause", -2),
+    ("the day before the army left", "clause", 1),
+    ("a day earlier.", "story", -1),
+    ("the day before, residents said", "story", -1),
+    ("the previous day", "story", -1),
+    ("the next day", "story", 1),
+    ("a week later", "story", 7),
+])
+def test_day_counts_are_anchored(phrase, anchor, shift):
+    found = dates.find_dates(phrase, MONDAY)
+    assert [(e.anchor, e.shift) for e in found] == [(anchor, shift)]
+
+
+def test_a_day_after_a_clause_counts_back_from_the_main_clause():
+    got = _dated("Tuareg rebels entered Menaka on Saturday after the soldiers withdrew, a day after they seized "
+                 "Anefis, residents said.")
+    assert got == {"Menaka": (date(2024, 3, 9), "current"), "Anefis": (date(2024, 3, 8), "current")}
+
+
+def test_two_days_after_is_still_news():
+    got = _dated("Rebel fighters said on Sunday they had taken control of Kafr Nabl, two days after they "
+                 "captured Saraqeb.")
+    assert got == {"Kafranbel": (date(2024, 3, 10), "current"), "Saraqib": (date(2024, 3, 8), "current")}
+
+
+def test_a_day_earlier_counts_from_the_story_not_the_publication():
+    got = _dated("Government troops retook Tarhuna on Saturday, the ministry said on Monday.\n\n"
+                 "The rebels had abandoned Gharyan a day earlier and Government forces entered the town "
+                 "without a fight, officials said.")
+    assert got["Tarhuna"] == (date(2024, 3, 9), "current")
+    assert got["Gharyan"] == (date(2024, 3, 8), "current")
+
+
+def test_the_next_day():
+    got = [(e.actor.id if e.actor else None, e.date) for e in EventExtractor.default().extract(
+        "Rebels seized Kidal on Saturday. The army retook it the next day, officials said.", published=MONDAY)]
+    assert sorted(got, key=lambda x: x[1]) == [("unknown:rebels", date(2024, 3, 9)),
+                                               ("mali-government", date(2024, 3, 10))]
+
+
+def test_a_count_never_dates_the_main_clause():
+    got = _dated("The army said it had retaken Kafr Nabl, a day after rebels claimed they had seized Ariha.")
+    assert got["Kafranbel"][0] == MONDAY  # undated: the publication day, not the day before

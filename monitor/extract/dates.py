@@ -36,9 +36,18 @@ class DateExpr:
     precision: str  # day | month | year
     relative: bool  # resolved against the publication date
     recalled: bool = False  # "earlier this month", "last week": told as history, not as news
+    # a day count from another date of the story: "a day after <clause>" / "two days before <clause>" date the
+    # clause that follows them from the main clause's date ("clause"); "a day earlier", "the day before", "the
+    # next day" count from the story's last date ("story"). ``date`` is then only a fallback (publication-based).
+    anchor: str | None = None
+    shift: int = 0  # days to add to the anchor's date
 
 
+_SHIFT_NUM = r"(?P<n>\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|a\s+couple\s+of|couple\s+of)"
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("shift", re.compile(r"\b(?:" + _SHIFT_NUM + r"\s+(?P<unit>day|week|night)s?|the\s+(?P<the>day|night|morning|week))"
+                         r"\s+(?P<dir>after|before|earlier|later|previously)\b"
+                         r"|\bthe\s+(?P<adj>previous|following|next|preceding)\s+(?P<unit2>day|night|morning|week)\b", re.I)),
     ("dmy", re.compile(r"\b(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH_RE + r"(?:,?\s+(?P<y>(?:19|20)\d{2}))?\b")),
     ("mdy", re.compile(r"\b" + _MONTH_RE + r"\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s+(?P<y>(?:19|20)\d{2}))?")),
     ("my", re.compile(r"\b(?:(?:early|late|mid|the end of|the beginning of|the start of)[\s-]+)?" + _MONTH_RE +
@@ -80,6 +89,8 @@ def find_dates(text: str, published: date | None) -> list[DateExpr]:
 
 def _resolve(kind: str, m: re.Match[str], pub: date | None) -> DateExpr | None:
     g = m.groupdict()
+    if kind == "shift":
+        return _shift(m, g, pub)
     try:
         if kind in ("dmy", "mdy"):
             month, day = _MONTHS[g["mon"].lower().rstrip(".")], int(g["d"])
@@ -140,6 +151,30 @@ def _resolve(kind: str, m: re.Match[str], pub: date | None) -> DateExpr | None:
     except (ValueError, KeyError):
         return None
     return None
+
+
+def _shift(m: re.Match[str], g: dict, pub: date | None) -> DateExpr | None:
+    """"a day after <clause>", "two days earlier", "the next day": a count of days from another date."""
+    if pub is None:
+        return None
+    unit = (g.get("unit") or g.get("the") or g.get("unit2") or "day").lower()
+    n = 1 if not g.get("n") else int(g["n"]) if g["n"].isdigit() else _NUM_WORDS.get(" ".join(g["n"].lower().split()), 1)
+    days = n * (7 if unit == "week" else 1)
+    direction = (g.get("dir") or g.get("adj") or "").lower()
+    sign = -1 if direction in ("before", "earlier", "previously", "previous", "preceding") else 1
+    rest = m.string[m.end():]
+    if direction in ("after", "before") and not re.match(r"\s*(?:[,.;:)\"”]|$|and\b|but\b|when\b)", rest):
+        # "a day after they took Kidal": the clause after it happened ``days`` before (after) the main clause
+        anchor, sign = "clause", -sign
+    else:
+        anchor = "story"
+    fallback = pub + timedelta(days=min(0, sign * days)) if anchor == "story" else pub
+    return DateExpr(m.start(), m.end(), fallback, "day", True, anchor=anchor, shift=sign * days)
+
+
+def resolve_shift(e: DateExpr, anchor: date) -> date:
+    """The day an anchored expression names, counted from ``anchor``."""
+    return anchor + timedelta(days=e.shift)
 
 
 def _relative(m: re.Match[str], rel: str, pub: date) -> DateExpr:

@@ -33,7 +33,7 @@ _TRIGGER_ANY = re.compile(
     r"captur|seiz|overr[au]n|conquer|liberat|took|take|taking|occup|secur|fre(?:ed|es|eing)\b|clear|recover|regain|"
     r"reclaim|back\b|control|drove|driv|push|forc|expel|oust|kick|rout|chas|flush|evict|dislodg|fell\b|fall|"
     r"withdr|pull|retreat|abandon|evacuat|hand|surrender|ced(?:ed|es|ing)\b|turn|swept|storm|won\b|win\b|wrest|"
-    r"entered|enter\b|hands\b|held\b",
+    r"entered|enter\b|hands\b|held\b|declar|proclaim",
     re.I,
 )
 _BACKGROUND_CUE = re.compile(
@@ -173,6 +173,7 @@ class _Article:
         self.state_mentioned = any(a.generic_state for a in actors) or bool(_STATE_WORDS.search(body)) or any(
             self.cat.get(self.cat.choose(a.actor_ids, None, a.key)).side == "state" for a in actors if a.actor_ids)
         self.last_current_actor: ActorRef | None = None
+        self._all_dates: list[tuple[int, dates.DateExpr]] | None = None
         self.abroad = frozenset(a.country for m in actors if m.actor_ids and not m.generic_state
                                 for a in [self.cat.actor(self.cat.choose(m.actor_ids, None, m.key))]
                                 if a is not None and a.side == "state" and a.country)
@@ -227,7 +228,8 @@ class _Article:
             return None
         country = entry.country
         actor, quality, assoc = self._taker(c, country, s_actors)
-        previous = self._holder(c.previous, c.previous_generic, country, exclude=actor)
+        previous = self._holder(c.previous, c.previous_generic, country, exclude=actor, head=c.previous_head,
+                                until=c.sentence.end)
         d, precision, explicit, recalled, said_day = self._date(c)
         cue = self._history_cue(c)
         if cue and said_day:  # "A year after X took Y, officials said on Friday ...": the day dates the saying
@@ -259,6 +261,10 @@ class _Article:
             if known:
                 return known, 1.0, []
             return unknown_actor(c.actor_unknown), 0.95, []
+        if c.subject_pronoun and not c.actor_generic:
+            found = self._pronoun_taker(c, country)
+            if found is not None:
+                return found
         if c.actor_generic == "state":
             return self._state(c.actor_country or country), 0.9, []
         if c.actor_generic == "non_state":
@@ -268,15 +274,50 @@ class _Article:
             return ref, (0.9 if ref else 0.75), assoc
         return None, 0.75, []
 
+    def _pronoun_taker(self, c: roles.Claim, country: str) -> tuple[ActorRef | None, float, list[str]] | None:
+        """"They seized it": the subject of the sentence before, in the same paragraph (a named actor, else a
+        generic one such as "Rebels have been shelling ...")."""
+        i = self.sentences.index(c.sentence)
+        if i == 0 or self.sentences[i - 1].paragraph != c.sentence.paragraph:
+            return None
+        prev = self.sentences[i - 1]
+        lo = max(prev.start, self.text_start)
+        named = [a for a in self.actors if lo <= a.start < prev.end and roles.subject_like(a, self.body, 0)]
+        if named:
+            ref = self._ref(named[0], country)
+            return (ref, 0.85, []) if ref else None
+        subj = re.match(r"\W*(?:[\w'’-]+\s+){0,3}", self.body[lo:prev.end]).group()
+        side = roles.generic_side(subj)
+        if side == "state":
+            return self._state(country), 0.85, []
+        if side == "non_state":
+            c.actor_generic, c.generic_head = "non_state", roles.generic_head(subj)
+        return None
+
     def _holder(self, mentions: list[ActorMention], generic: str | None, country: str,
-                exclude: ActorRef | None) -> ActorRef | None:
+                exclude: ActorRef | None, head: str | None = None, until: int = 0) -> ActorRef | None:
+        """Who lost the place: a named actor, or a generic one ("from the rebels") resolved like a taker: the
+        group the article names with that noun, else the one non-state group it names (not the taker), else
+        the generic noun itself."""
         if mentions:
             ref = self._ref(mentions[0], country)
             return None if exclude and ref and ref.id == exclude.id else ref
         if generic == "state":
-            return self._state(country)
+            ref = self._state(country)
+            return None if exclude and ref and ref.id == exclude.id else ref
         if generic == "non_state":
-            return self._most_named_non_state(country)
+            if head:
+                by_head = self._named_by_head(head, until, country)
+                if by_head is not None and not (exclude and by_head.id == exclude.id):
+                    return by_head
+            others = [aid for aid, _n in self.named_counts.most_common()
+                      if (a := self.cat.actor(aid)) and a.side == "non_state" and not (exclude and (
+                          aid == exclude.id or aid in self.cat.coalitions_of(exclude.id)
+                          or exclude.id in self.cat.coalitions_of(aid)))]
+            if others:
+                return self.cat.get(others[0])
+            if head:
+                return unknown_actor(head if head.endswith("s") or head in ("opposition",) else head + "s")
         return None
 
     def _ref(self, m: ActorMention, country: str) -> ActorRef | None:
@@ -406,7 +447,10 @@ class _Article:
         if c.voice == "active" and c.place.start - s.start > c.trigger[1] - s.start:
             # a list of places ("took Gao on Saturday and Kidal on Friday"): a date right after the place wins
             for e in exprs:
-                if 0 <= e.start - place_end <= 25 and not re.search(r"[,;]|\band\b", s.text[place_end:e.start]):
+                if 0 <= e.start - place_end <= 25 and not re.search(r"[,;]|\band\b", s.text[place_end:e.start]) \
+                        and e.anchor != "clause":
+                    if e.anchor:
+                        return self._shifted(s, e), "day", True, False, False
                     return e.date, e.precision, True, e.recalled, False
         t0, t1 = c.trigger[0] - s.start, c.trigger[1] - s.start
         obj_end = max(t1, c.place.end - s.start)
@@ -417,6 +461,8 @@ class _Article:
                 return None, "day", False, False, False
         best, best_d = None, 1e9
         for e in exprs:
+            if e.anchor == "clause" and not (e.end <= t0 and re.fullmatch(r"\s*(?:[\w'’-]+\s+){0,6}", s.text[e.end:t0])):
+                continue  # "X took A, a day after they took B": the count dates B only
             if e.start >= t1:
                 if roles.subordinate_before(s.text[obj_end:e.start]) and e.start > obj_end:
                     continue
@@ -433,11 +479,47 @@ class _Article:
                 best, best_d = e, dist
         if best is None:
             said = [e for e in exprs if re.search(r"\b(?:said|announced|reported|confirmed|told)\s+(?:\w+\s+)?$",
-                                                  s.text[max(0, e.start - 25):e.start], re.I) and e.precision == "day"]
+                                                  s.text[max(0, e.start - 25):e.start], re.I) and e.precision == "day"
+                    and not e.anchor]
             if said and not said[0].recalled:  # "..., security sources said on Wednesday": by that day at the latest
                 return said[0].date, "day", True, False, True
             return None, "day", False, False, False
+        if best.anchor:
+            return self._shifted(s, best), "day", True, False, False
         return best.date, best.precision, True, best.recalled, False
+
+    def _story_dates(self) -> list[tuple[int, dates.DateExpr]]:
+        """Every date expression of the story with its offset in the body (computed once, when needed)."""
+        if self._all_dates is None:
+            self._all_dates = [(s.start + e.start, e) for s in self.sentences if s.end > self.text_start
+                               for e in dates.find_dates(s.text, self.pub)]
+        return self._all_dates
+
+    def _shifted(self, s: Sentence, e: dates.DateExpr) -> date:
+        """The day named by "a day after <clause>" (counted from the main clause's day) or "a day earlier" / "the
+        next day" (counted from the story's last day named before it, a change's day rather than a saying's)."""
+        pos = s.start + e.start
+        plain = [(p, x) for p, x in self._story_dates() if not x.anchor and x.precision == "day" and not x.recalled]
+        if e.anchor == "clause":
+            # the main clause's day: the nearest day before the count in the sentence, else after its clause
+            same = [(p, x) for p, x in plain if s.start <= p < s.end]
+            before = [(p, x) for p, x in same if p < pos]
+            after = [(p, x) for p, x in same if p > pos and "," in self.body[pos:p]]
+            ref = before[-1][1].date if before else after[0][1].date if after else None
+            if ref is None:
+                ref = self._last_day_before(plain, s.start) or self.pub
+        else:
+            ref = self._last_day_before(plain, pos) or next(
+                (x.date for p, x in plain if s.start <= p < s.end and p > pos), None) or self.pub
+        return dates.resolve_shift(e, ref) if ref else e.date
+
+    def _last_day_before(self, plain: list[tuple[int, dates.DateExpr]], pos: int) -> date | None:
+        """The last day named before ``pos``; a day that dates a change rather than a statement ("said on
+        Monday") when there is one."""
+        before = [(p, x) for p, x in plain if self.text_start <= p < pos]
+        changes = [x for p, x in before if not re.search(r"\b(?:said|says|announced|reported|told|confirmed|added|"
+                                                          r"stated)\s+(?:\w+\s+)?$", self.body[max(0, p - 25):p], re.I)]
+        return changes[-1].date if changes else before[-1][1].date if before else None
 
     # ------------------------------------------------------------------------------------------
     def _merge(self, resolved: list[_Resolved]) -> list[tuple[str, _Cluster]]:
@@ -494,7 +576,8 @@ class _Article:
         current = [cl for _k, cl in clusters if cl.timing == "current"]
         anchor = None  # the story's own day: the first day named in its lead
         for s in self.sentences[:2]:
-            days = [e for e in dates.find_dates(s.text, self.pub) if e.precision == "day" and not e.recalled]
+            days = [e for e in dates.find_dates(s.text, self.pub) if e.precision == "day" and not e.recalled
+                    and not e.anchor]
             if days:
                 anchor = days[0].date
                 break

@@ -45,6 +45,7 @@ health aid relief red cross crescent world bank united nations un eu nato securi
 police station checkpoint border crossing gate port oil gas field fields dam power plant
 doctor mayor governor king queen prince sheikh imam bishop lord lady sir chief emir caliph
 ahmad ahmed mohammed muhammad mohamed ali hassan hussein omar umar abu abdullah bashar hafez assad
+late early since many dawn dusk control retreat advance centre center downtown area part rest big
 """.split())
 
 _PLACE_MODIFIERS = frozenset(fold(w) for w in "eastern western northern southern central greater old new upper lower "
@@ -210,7 +211,27 @@ def country_context(folded: FoldedText, places: list[PlaceMention], dateline_cou
     for p in places:
         for iso, w in _place_vote(p).items():
             weights[iso] += w
+    shared = _shared_country(places)
+    if shared:
+        weights[shared] += 0.5
     return dict(weights)
+
+
+def _shared_country(places: list[PlaceMention]) -> str | None:
+    """The one country where the most of the article's ambiguous place names have a namesake ("Kidal" and "Gao"
+    both have one in Mali, and no other country has both), when at least two of them agree."""
+    counts: Counter[str] = Counter()
+    seen: set[str] = set()
+    for p in places:
+        countries = {e.country for e in p.candidates}
+        if p.key in seen or len(countries) < 2 or p.landmark and not p.noun:
+            continue
+        seen.add(p.key)
+        counts.update(countries)
+    if not counts:
+        return None
+    (top, n), *rest = counts.most_common(2)
+    return top if n >= 2 and (not rest or rest[0][1] < n) else None
 
 
 def _place_vote(p: PlaceMention) -> dict[str, float]:

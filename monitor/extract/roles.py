@@ -45,7 +45,7 @@ GAIN = re.compile(
     r"\b(?:(?P<strong>captur(?:e|ed|es|ing)|seiz(?:e|ed|es|ing)|overr(?:an|un|uns|unning)|conquer(?:ed|s|ing)?|"
     r"liberat(?:e|ed|es|ing)|(?:took|take|takes|taking|taken)\s+over|"
     r"(?:gain\w*|assum\w*|establish\w*|wrest\w*|seiz\w*|took|take|takes|taking|taken|grabb?\w*|secur\w*|impos\w*|"
-    r"extend\w*|consolidat\w*|won|win|wins|winning|claim\w*)\s+" + _CONTROL + r"|"
+    r"extend\w*|consolidat\w*|won|win|wins|winning|claim\w*|declar\w*|proclaim\w*|announc\w*)\s+" + _CONTROL + r"|"
     r"swept\s+(?:into|through)|storm(?:ed|ing)?\s+and\s+(?:took|seized|captured))"
     r"|(?:now|fully|completely|totally|entirely)\s+control(?:led|s)?(?!\s+(?:of|over)\b)"
     r"|(?:has|had|have|now\s+has|now\s+have)\s+(?:now\s+)?(?:full|complete|total)\s+control\s+(?:of|over)"
@@ -72,6 +72,7 @@ DRIVE = re.compile(
 PASSIVE = re.compile(
     r"\b(?:was|were|been|being|is|are|be|got|had\s+been|has\s+been|have\s+been)\s+" + _ADV +
     r"(?P<v>captured|seized|taken\s+over|overrun|liberated|retaken|recaptured|conquered|freed|regained|reclaimed|"
+    r"declared\s+(?:(?:fully|completely|totally|entirely|officially)\s+)?(?:liberated|freed|free\s+of)|"
     r"taken\s+back|won\s+back|handed\s+over|abandoned|taken|cleared)\b",
     re.I,
 )
@@ -84,9 +85,18 @@ FELL = re.compile(
     r"(?:is|was|are|were)\s+(?:now\s+)?(?:fully|completely|entirely|totally)\s+(?:controlled|held)\s+by\s+|"
     r"now\s+(?:(?:fully|completely|entirely)\s+)?(?:controlled|held)\s+by\s+|"
     r"(?:passed|passes|returned|returns)\s+(?:in)?to\s+(?:the\s+)?(?:control\s+of\s+|hands\s+of\s+)|"
-    r"(?P<poss_verb>(?:c(?:ame|omes)|f(?:ell|alls)|brought|put|placed|passed|returned|back)\s+(?:under|in)?(?:to)?\s*"
+    r"(?P<poss_verb>(?:(?:c(?:ame|omes)|f(?:ell|alls)|brought|put|placed|passed|returned|back)\s+(?:under|in)?(?:to)?\s*|"
+    r"(?:(?:is|are|was|were)\s+)?now\s+(?:(?:fully|completely|entirely|firmly|totally)\s+)?(?:under|in)\s+)"
     r"(?:the\s+)?)(?P<poss>[A-Z][\w'’-]*(?:\s+[\w'’-]+){0,3}?|government|state|army|regime|rebel|militant|"
-    r"insurgent|jihadist|opposition|military|separatist)\s+(?:control|hands))",
+    r"insurgent|jihadist|opposition|military|separatist|its|their|our)\s+(?:(?:full|complete|total|firm)\s+)?"
+    r"(?:control|hands))",
+    re.I,
+)
+# "declared Palmyra liberated", "proclaimed the town of X fully freed from the rebels", "declared X free of militants"
+DECLARED = re.compile(
+    r"\b(?:declar(?:ed|es|ing)|proclaim(?:ed|s|ing)|pronounc(?:ed|es|ing))\s+(?P<obj>(?:[\w'’-]+,?\s+){1,7}?)"
+    r"(?:(?:to\s+(?:be|have\s+been)|as)\s+)?(?:(?:now|fully|completely|totally|entirely|officially|finally|formally)\s+)*"
+    r"(?:(?P<re>re-?)?liberated|freed|(?P<free>free\s+(?:of|from)|cleared\s+of))\b",
     re.I,
 )
 WITHDRAW = re.compile(
@@ -113,12 +123,11 @@ NOMINAL = re.compile(r"\b(?P<n>capture|seizure|fall|takeover|take-over|recapture
 PEACEFUL = re.compile(r"\b(?:without\s+(?:a\s+)?(?:fight|resistance|a\s+shot|bloodshed|fighting)|unopposed|peacefully|"
                       r"under\s+(?:a|an|the)\s+(?:\w+\s+){0,2}(?:deal|agreement|accord|truce|ceasefire)|negotiated|"
                       r"handed\s+over|surrendered|hand-?over|reconciliation\s+(?:deal|agreement))\b", re.I)
-_GENERIC_NON_STATE = re.compile(
-    r"\b(?:rebels?|militants?|insurgents?|jihadists?|islamists?|fighters|gunmen|extremists|terrorists|opposition|"
-    r"groups?|alliance|coalition|separatists?|militias?|militiamen|guerrillas?|mujahideen|factions?|bandits|"
-    r"tribesmen|tribal\s+fighters|clansmen|vigilantes|gangs?|gang\s+members|assailants)\b",
-    re.I,
-)
+_GENERIC_NS_WORDS = (r"rebels?|militants?|insurgents?|jihadists?|islamists?|fighters|gunmen|extremists|terrorists|"
+                     r"opposition|groups?|alliance|coalition|separatists?|militias?|militiamen|guerrillas?|mujahideen|"
+                     r"factions?|bandits|tribesmen|tribal\s+fighters|clansmen|vigilantes|gangs?|gang\s+members|assailants")
+_GENERIC_NON_STATE = re.compile(r"\b(?:" + _GENERIC_NS_WORDS + r")\b", re.I)
+_ARMED_AFTER = re.compile(r"\s+(?:the\s+|all\s+)?(?:[\w'’-]+\s+){0,2}?(?:" + _GENERIC_NS_WORDS + r")\b", re.I)
 _ACTOR_HEAD_WORDS = r"Brigades?|Battalions?|Front|Movement|Army|Forces|Militia|Group|Alliance|Council|Corps|Legion|" \
                     r"Division|Regiment|Guards?|Units?|Organi[sz]ation|Resistance|Coalition|Party|Command"
 _UNKNOWN_GROUP = re.compile(
@@ -171,6 +180,8 @@ class Claim:
     actor_unknown: str | None = None  # surface name of a group not in the catalogue
     previous: list[ActorMention] = field(default_factory=list)
     previous_generic: str | None = None
+    previous_head: str | None = None  # the generic noun of the previous holder ("the rebels"), for coreference
+    subject_pronoun: bool = False  # the taker is "they", with no actor named before it in the sentence
     blocked: bool = False
     negated: bool = False
     peaceful: bool = False
@@ -186,7 +197,8 @@ def find_claims(sentence: Sentence, places: list[PlaceMention], actors: list[Act
     """
     text, base = sentence.text, sentence.start
     known = [(p.start, p.end) for p in places]  # an unknown name never overlaps a known place (or landmark)
-    rel_places = [p for p in places if not p.landmark] + _definite_references(text, base, [*earlier, *places], focus)
+    rel_places = [p for p in places if not p.landmark] + _definite_references(text, base, [*earlier, *places], focus) \
+        + _pronoun_references(text, base, [*earlier, *places])
     rel_places.sort(key=lambda p: p.start)
     used: list[tuple[int, int]] = []
     claims: list[Claim] = []
@@ -204,6 +216,24 @@ def find_claims(sentence: Sentence, places: list[PlaceMention], actors: list[Act
                     yield m, targets
 
     peaceful = bool(PEACEFUL.search(text))
+
+    for m in DECLARED.finditer(text):  # "the army declared Palmyra liberated": the declarer took the place
+        if m.group("free") and not _ARMED_AFTER.match(text[m.end():]) and not any(
+                0 <= a.start - base - m.end() <= 12 for a in actors):
+            continue  # "declared Goma free of cholera": free of something else than an armed group
+        obj_end = base + m.end("obj")
+        targets = [p for p in _objects(text, base, m.start("obj"), rel_places, strict=True, actors=actors, known=known)
+                   if p.end <= obj_end and not p.wants_admin1 and not _ADMIN_AFTER.match(text[p.end - base:])]
+        if not targets or not free(m.span()):
+            continue
+        used.append(m.span())
+        for place in targets:
+            c = Claim(sentence, place, "regain" if m.group("re") else "gain", "active", (base + m.start(), base + m.end()),
+                      peaceful=peaceful, strength=0.8)
+            _subject(c, text, base, m.start(), m.end(), actors)
+            _from_previous(c, text, base, place, actors, after_pos=m.end())
+            _mark(c, text[:m.start()])
+            claims.append(c)
 
     for kind, pattern in (("regain", REGAIN), ("gain", GAIN)):
         for m in pattern.finditer(text):
@@ -277,7 +307,13 @@ def find_claims(sentence: Sentence, places: list[PlaceMention], actors: list[Act
         if place is None:
             continue
         c = Claim(sentence, place, "gain", "fell", (base + m.start(), base + m.end()), peaceful=peaceful, strength=0.85)
-        if m.group("poss"):
+        if m.group("poss") and m.group("poss").lower() in ("its", "their", "our"):
+            # "Hazm was now under their full control": the group that says so, else the one named before
+            speaker = [a for a in actors if a.start >= base + m.end() and _REPORTED_BY.match(
+                text[m.end():a.start - base])] if m.group("poss").lower() == "our" else []
+            before = [a for a in actors if a.end <= base + m.start() and not a.generic_state]
+            c.actors = speaker[:1] or before[-1:] or [a for a in actors if a.end <= base + m.start()][-1:]
+        elif m.group("poss"):
             poss_span = (base + m.start("poss"), base + m.end("poss"))
             c.actors = [a for a in actors if poss_span[0] <= a.start < poss_span[1]]
             if not c.actors:
@@ -295,8 +331,8 @@ def find_claims(sentence: Sentence, places: list[PlaceMention], actors: list[Act
                     re.match(r"(?:passed|passes|returned|returns)", m.group(), re.I):
                 continue
         used.append(m.span())
-        if c.actors and c.actors[0].generic_state or c.actor_generic == "state":
-            c.kind = "regain"
+        if c.actors and c.actors[0].generic_state or c.actor_generic == "state" and c.actor_country is None:
+            c.kind = "regain"  # "came under government control" (not "under Russian control": a foreign army)
         _mark(c, text[:m.start()])
         claims.append(c)
 
@@ -407,6 +443,49 @@ def _definite_references(text: str, base: int, earlier: list[PlaceMention],
         if p is not None:
             out.append(PlaceMention(base + m.start(), base + m.end(), p.surface, p.key, p.candidates, False,
                                     p.wants_admin1, p.wants_city, noun, antecedent=p))
+    return out
+
+
+# "it" as the object of a change verb ("the rebels seized it on Friday") or the subject of a passive / "fell to"
+_IT_OBJECT = re.compile(
+    r"\b(?:(?:re-?)?captur(?:ed|es|ing)|seiz(?:ed|es|ing)|overr(?:an|un|uns|unning)|(?:re-?)?conquer(?:ed|s|ing)|"
+    r"(?:re-?)?(?:took|take|takes|taking|taken)|(?:re-?)?occup(?:ied|ies|ying)|liberat(?:ed|es|ing)|storm(?:ed|s|ing)|"
+    r"regain(?:ed|s|ing)?|reclaim(?:ed|s|ing)?|wrest(?:ed|s|ing)?|entered|enters|"
+    r"(?:control|hold)\s+(?:of|over)|(?:took|taken|taking|takes)\s+over|abandon(?:ed|s|ing)?|"
+    r"(?:withdr(?:ew|awn|aws|awing)|pull(?:ed|s|ing)?\s+out|retreat(?:ed|s|ing)?)\s+from|hand(?:ed|s|ing)|"
+    r"surrender(?:ed|s|ing)|(?:declared|proclaimed))\s+(?P<it>it)\b"
+    r"(?!\s+(?:upon|to\s+be|as\b|that\b|for\s+granted|seriously|easy|hard|personally|into\s+account|was|is|would|will|"
+    r"had|has|could|might|on\s+(?:board|trust)|out\s+on)\b)", re.I)
+_IT_SUBJECT = re.compile(
+    r"(?:^|[,;:]\s*|\b(?:and|but|until|before|when|after|as|then)\s+)(?P<it>[Ii]t)\s+(?=(?:(?:finally|eventually|later|"
+    r"quickly|briefly|then|soon|itself)\s+)?(?:fell\s+(?:in)?to|f(?:ell|alls)\s+under|came\s+under|(?:was|had\s+been|has\s+"
+    r"been)\s+(?:captured|seized|overrun|retaken|recaptured|liberated|taken\s+over|conquered|declared\s+liberated)))")
+# what "it" stands for when not a place
+_IT_THING = re.compile(r"\b(?:helicopter|drone|plane|aircraft|jet|vehicle|tank|truck|convoy|ship|boat|vessel|weapons?|"
+                       r"depot|cache|flag|statement|video|footage|report|offensive|operation|attack|deal|agreement|"
+                       r"ceasefire|truce|claim|responsibility|road|highway|bridge|dam|field|plant|refinery|crossing)\b",
+                       re.I)
+
+
+def _pronoun_references(text: str, base: int, candidates: list[PlaceMention]) -> list[PlaceMention]:
+    """"it" standing for the place named last (this sentence or the ~400 characters before), when "it" is the
+    object of a change verb ("they seized it on Friday") or the subject of a passive / "fell to" ("It fell to
+    the rebels"). Not when something else that "it" could be is named before it in the sentence (a helicopter, a deal)."""
+    out = []
+    hits = [m.start("it") for m in _IT_OBJECT.finditer(text)] + [m.start("it") for m in _IT_SUBJECT.finditer(text)]
+    for pos in sorted(set(hits)):
+        at = base + pos
+        before = [p for p in candidates if p.end <= at and at - p.end <= 400 and p.antecedent is None
+                  and not p.region and not p.in_parens and not p.wants_admin1
+                  and not all(e.kind == "admin1" for e in p.candidates[:1])]
+        if not before:
+            continue
+        plain = [q for q in before if not q.landmark]
+        p = max(plain or before, key=lambda q: q.end)  # "reached the outskirts of Goma ... captured it"
+        if _IT_THING.search(text[:pos]):
+            continue
+        out.append(PlaceMention(at, at + 2, p.surface, p.key, p.candidates, False, p.wants_admin1, p.wants_city,
+                                p.noun, antecedent=p))
     return out
 
 
@@ -612,13 +691,18 @@ def _subject(c: Claim, text: str, base: int, vstart: int, vend: int, actors: lis
         if before:
             c.actors = [before[-1]]
             return
+        if re.search(r"\bthey\s+(?:(?:had|have|has|was|were|is|are|now|also|then|later|first|eventually)\s+)*$",
+                     head, re.I) and not [a for a in actors if base + floor <= a.start and a.end <= base + vstart]:
+            c.subject_pronoun = True  # "they seized it": the pipeline looks back to the previous sentence
     if cands and re.search(r"\band\s+(?:(?:then|subsequently|later|also|eventually|reportedly|finally|"
                            r"quickly|soon)\s+)*$", head[cut:]):
         # a coordinated verb ("X repelled an attack ... and then captured Y"): the clause's first subject
         first_gap = text[floor + cut:cands[0].start - base]
         if not re.search(r"\b(?:and|but|while|as)\b", first_gap, re.I):
             cands = _leading_chain(cands, text, base)
-    cands = [_owner(a, text, base, actors) for a in cands]
+    cands = _allied_subjects([_owner(a, text, base, actors) for a in cands], text, base)
+    cands = [c2 for i, c2 in enumerate(cands) if not (  # "forces loyal to X": X, not the state's "forces"
+        c2.generic_state and i + 1 < len(cands) and _stand_in(c2, text, base, actors) is cands[i + 1])]
     if cands:
         chain = [cands[-1]]
         for a in reversed(cands[:-1]):
@@ -661,6 +745,32 @@ _ADJECTIVAL_AFTER = re.compile(
     r"bombardments?|raids?|ambush(?:es)?|counter-?attacks?|push|siege|control|rule|presence|bases?|camps?)\b)", re.I)
 
 
+_LOYAL_TO = re.compile(r"\s+(?:(?:who\s+are|which\s+are)\s+)?(?:loyal|allied|affiliated|aligned|belonging|close)\s+"
+                       r"(?:to|with)\s+(?:the\s+)?(?:[\w'’-]+['’]s\s+)?$", re.I)
+_ALLIED_ADJ = re.compile(r"^-(?:allied|aligned|affiliated|loyal|loyalist)\s+(?:[\w'’-]+\s+)?(?:forces|fighters|troops|"
+                         r"militias?|militiamen|units|groups?|rebels|tribesmen|brigades|factions|soldiers|gunmen)\b", re.I)
+
+
+def _stand_in(a: ActorMention, text: str, base: int, actors: list[ActorMention]) -> ActorMention:
+    """The actor a mention stands for: "forces loyal to X" / "troops allied to X" are X's side."""
+    if a.generic_state or not a.actor_ids:
+        for b in actors:
+            if b.start >= a.end and b.actor_ids and not b.generic_state and _LOYAL_TO.match(
+                    text[a.end - base:b.start - base]):
+                return b
+    return a
+
+
+def _allied_subjects(cands: list[ActorMention], text: str, base: int) -> list[ActorMention]:
+    """"GNA-allied forces", "Haftar-aligned fighters": the named actor is the subject, not the generic head noun."""
+    out: list[ActorMention] = []
+    for a in cands:
+        if a.generic_state and out and _ALLIED_ADJ.match(text[out[-1].end - base:a.end - base]):
+            continue  # the head noun of "X-allied forces": X already stands for it
+        out.append(a)
+    return out
+
+
 def _owner(a: ActorMention, text: str, base: int, actors: list[ActorMention]) -> ActorMention:
     """"its troops" / "their forces": the actor named before that the pronoun stands for."""
     if a.generic_state and re.search(r"\b(?:its|their)\s+(?:own\s+)?$", text[max(0, a.start - base - 12):a.start - base],
@@ -692,11 +802,14 @@ def _subject_like(a: ActorMention, text: str, base: int) -> bool:
     rel_start, rel_end = a.start - base, a.end - base
     if text[rel_end:rel_end + 2] in ("'s", "’s") or text[rel_end:rel_end + 1] in ("'", "’"):
         return False
+    if _ALLIED_ADJ.match(text[rel_end:rel_end + 40]) and not a.generic_state:
+        return True  # "GNA-allied forces": the named side
     if _ADJECTIVAL_AFTER.match(text[rel_end:rel_end + 30]) and not a.generic_state:
         return False  # "a pro-Houthi attack", "IS-held territory": a modifier, not a subject
-    if re.search(r"\b(?:forces|fighters|troops|units|militias?|members|rebels|soldiers|men)\s+(?:loyal|allied|"
-                 r"affiliated|belonging)\s+(?:to|with)\s+(?:the\s+)?$|\b(?:forces|fighters|troops|units|rebels|members)"
-                 r"\s+of\s+(?:the\s+)?$", text[max(0, rel_start - 50):rel_start], re.I):
+    if re.search(r"\b(?:forces|fighters|troops|units|militias?|militiamen|members|rebels|soldiers|men|tribesmen|"
+                 r"gunmen)\s+(?:(?:who\s+are|which\s+are)\s+)?(?:loyal|allied|affiliated|aligned|belonging|close)\s+"
+                 r"(?:to|with)\s+(?:the\s+)?(?:[\w'’-]+['’]s\s+)?$|\b(?:forces|fighters|troops|units|rebels|members)"
+                 r"\s+of\s+(?:the\s+)?$", text[max(0, rel_start - 60):rel_start], re.I):
         return True  # "forces loyal to the GNA", "fighters of the Azawad Liberation Front"
     return not _PREP_BEFORE.search(text[max(0, rel_start - 40):rel_start])
 
@@ -721,15 +834,17 @@ def _from_previous(c: Claim, text: str, base: int, place: PlaceMention, actors: 
     start = base + pos + m.end()
     hits = [a for a in actors if start <= a.start <= start + 40]
     if hits and not re.search(r"[,;]", text[pos + m.end():hits[0].start - base]):
-        c.previous = [hits[0]]
-    elif not hits:
-        g = re.match(r"(?:the\s+)?(?:\w+\s+){0,2}?(rebels?|militants?|insurgents?|jihadists?|army|government|regime|"
-                     r"troops|forces)\b", text[pos + m.end():], re.I)
-        if g:
-            c.previous_generic = "state" if g.group(1).lower() in ("army", "government", "regime", "troops") \
-                else "non_state" if g.group(1).lower() != "forces" else None
+        c.previous = [_stand_in(hits[0], text, base, actors)]
+        return
+    g = re.match(r"(?:the\s+|its\s+|their\s+)?(?:[\w'’-]+\s+){0,2}?(" + _GENERIC_NS_WORDS + r"|army|government|regime|troops|soldiers|military|junta|forces)\b", text[pos + m.end():], re.I)
+    if g and not hits:  # "from the rebels", "from government forces", "from the militants"
+        head = g.group(1).lower()
+        c.previous_generic = "state" if head in ("army", "government", "regime", "troops", "soldiers", "military",
+                                                 "junta") else "non_state" if head != "forces" else None
+        c.previous_head = head if c.previous_generic == "non_state" else None
 
 
+_REPORTED_BY = re.compile(r"^[^.;]{0,40}?[,'’\"”]\s*(?:an?\s+|the\s+)?(?:[\w'’-]+\s+){0,3}?$", re.I)
 _WITHDREW_AFTER = re.compile(
     r"\b(?:as|after|forcing|and|while|with)\s+(?P<who>[^,.;]{2,60}?)\s+(?:were\s+|was\s+|had\s+|having\s+)?"
     r"(?:been\s+)?(?:forced\s+to\s+|to\s+)?(?:withdr\w+|retreat\w*|fled|flee|pull(?:ed)?\s+out|abandon\w*)", re.I)
@@ -741,8 +856,10 @@ def _actors_at(c: Claim, actors: list[ActorMention], pos: int, text: str, into: 
             and not re.match(r"-(?:held|controlled|led|backed|allied|linked|affiliated|run|occupied|aligned)\b",
                              text[a.end - rel:a.end - rel + 20], re.I)]
     if hits:
-        chain = [hits[0]]
+        chain = [_stand_in(hits[0], text, c.sentence.start, actors)]
         for a in hits[1:]:
+            if a is chain[0]:
+                continue
             if _CHAIN_GAP.match(text[chain[-1].end - c.sentence.start:a.start - c.sentence.start]):
                 chain.append(a)
         setattr(c, into, _dedupe(chain))
@@ -793,3 +910,19 @@ def _mark(c: Claim, before: str) -> None:
 def subordinate_before(text: str) -> bool:
     """True when ``text`` (between a trigger and a date) opens another clause."""
     return bool(_SUBORDINATE.search(text))
+
+
+def subject_like(a: ActorMention, text: str, base: int) -> bool:
+    """True when the mention can be a clause subject (not a possessive, modifier or prepositional object)."""
+    return _subject_like(a, text, base)
+
+
+def generic_side(span: str) -> str | None:
+    """"state" / "non_state" for a generic armed noun in ``span`` ("the army", "rebels"), else None."""
+    return _generic_in(span)
+
+
+def generic_head(span: str) -> str | None:
+    """The last generic non-state noun in ``span`` ("rebels")."""
+    heads = _GENERIC_NON_STATE.findall(span)
+    return heads[-1].lower() if heads else None

@@ -1,0 +1,145 @@
+"""Indirect statements of a change, references back to a named place, allied / backed actors and generic
+previous holders (sentences written for these tests)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from monitor.extract.pipeline import EventExtractor
+
+PUB = date(2024, 3, 11)  # a Monday
+
+
+def events(text: str, published: date = PUB):
+    return EventExtractor.default().extract(text, published=published)
+
+
+def current(text: str, published: date = PUB):
+    return [e for e in events(text, published) if e.timing == "current" and e.certainty != "denied"]
+
+
+def one(text: str, published: date = PUB):
+    found = current(text, published)
+    assert len(found) == 1, [(e.location.name, e.actor and e.actor.id, e.timing) for e in events(text, published)]
+    return found[0]
+
+
+def ids(e):
+    return (e.actor.id if e.actor else None, e.previous.id if e.previous else None)
+
+
+# --- 1. declared liberated / announced the liberation / now fully under the control of -------------------------
+@pytest.mark.parametrize("text, place, actor", [
+    ("The Syrian army declared Palmyra liberated on Sunday after a three-week offensive.", "Tadmur",
+     "syria-government"),
+    ("Taliban commanders have declared the city of Kunduz fully liberated, a spokesman said.", "Kunduz", "taliban"),
+    ("Military officials in Mindanao declared Marawi free of militants on Tuesday.", "Marawi City",
+     "philippines-government"),
+    ("Marawi was declared liberated by the army on Tuesday.", "Marawi City", "philippines-government"),
+    ("The Sudanese army announced the liberation of Wad Madani on Saturday.", "Wad Medani", "sudan-government"),
+])
+def test_declared_liberated_is_a_change(text, place, actor):
+    e = one(text)
+    assert e.location.name == place and e.actor.id == actor
+    assert e.certainty == "reported"
+
+
+def test_declared_liberated_from_a_generic_holder():
+    e = one("Government forces on Sunday declared the town of Kidal fully liberated from the rebels.")
+    assert e.location.name == "Kidal" and ids(e) == ("mali-government", "unknown:rebels")
+    assert e.subtype == "government_regains" and e.date == date(2024, 3, 10)
+
+
+def test_now_fully_under_control():
+    e = one("Ukrainian officials conceded that Avdiivka is now fully under Russian control.")
+    assert e.location.country == "UA" and e.actor.id == "russia-government"
+    assert e.subtype == "non_state_overtakes"  # a foreign army's gain, not a government recapture
+    e = one("The town of Bakhmut is now fully under the control of Russian forces, the ministry said on Saturday.")
+    assert e.actor.id == "russia-government" and e.date == date(2024, 3, 9)
+
+
+def test_under_their_control_is_the_speaker():
+    e = one("The Houthis announced on Sunday that Hazm was now under their full control.")
+    assert e.location.country == "YE" and e.actor.id == "houthis"
+
+
+def test_declaring_is_not_a_change_when_only_planned():
+    assert current("The army hopes to declare Kidal liberated within days.") == []
+    assert current("The rebels have not declared Kidal liberated.") == []
+
+
+# --- 2. "the town" / "it" stand for the place named before ---------------------------------------------------
+def test_it_as_object_stands_for_the_place_named_before():
+    e = one("M23 rebels reached the outskirts of Goma late on Sunday. By Monday morning they had captured it, "
+            "residents said.")
+    assert e.location.name == "Goma" and e.actor.id == "m23" and e.date == date(2024, 3, 11)
+
+
+def test_they_seized_it_takes_the_previous_subject():
+    e = one("Rebels had been shelling Morek for days. Late on Friday they seized it after the defenders withdrew, "
+            "a monitor said.")
+    assert e.location.name == "Murak" and e.location.country == "SY"
+    assert e.actor is not None and e.actor.side == "non_state" and e.date == date(2024, 3, 8)
+
+
+def test_it_fell_to():
+    e = one("Al-Shabaab fighters surrounded Mahas for a week. It fell to them on Sunday after the soldiers ran out "
+            "of ammunition, residents said.")
+    assert e.location.name == "Mahas" and e.date == date(2024, 3, 10)
+
+
+def test_it_is_not_a_place_when_a_thing_was_named_in_between():
+    assert current("Rebels shot down a helicopter near Morek on Sunday and captured it intact.") == []
+    assert current("Rebels in Idlib agreed a truce on Sunday; the army rejected it.") == []
+
+
+def test_it_never_stands_for_a_dateline():
+    assert current("BEIRUT (Reuters) - Syrian rebels said on Sunday they had seized it, without naming the "
+                   "village.") == []
+
+
+def test_the_town_takes_the_last_named_town():
+    e = one("Fighting raged around Saraqeb for a week. On Sunday, government troops captured the town, "
+            "state media said.")
+    assert e.location.name == "Saraqib" and e.actor.id == "syria-government"
+
+
+# --- 5. allied / loyal / backed forces ---------------------------------------------------------------------------
+@pytest.mark.parametrize("text, actor", [
+    ("Forces allied to Libya's Tripoli government recaptured the town of Gharyan on Wednesday.", "libya-government"),
+    ("Forces loyal to Khalifa Haftar captured the town of Gharyan on Wednesday.", "lna"),
+    ("GNA-allied forces retook Tarhuna on Friday.", "libya-government"),
+    ("Haftar-aligned fighters seized Sirte on Monday.", "lna"),
+    ("Gharyan was retaken by forces loyal to the Government of National Accord on Wednesday.", "libya-government"),
+    ("Fighters loyal to the Houthis took control of Hazm on Sunday.", "houthis"),
+    ("Houthi-allied tribesmen captured the town of Hazm on Sunday.", "houthis"),
+    ("Turkish-backed Syrian fighters captured the town of Tal Abyad on Sunday.", "syrian-national-army"),
+    ("Syrian rebels backed by Turkey captured the town of Afrin on Sunday.", "syrian-national-army"),
+    ("Turkey-backed factions took control of Manbij on Sunday.", "syrian-national-army"),
+])
+def test_allied_and_backed_forces_are_their_patrons_side(text, actor):
+    assert one(text).actor.id == actor
+
+
+def test_previous_holder_loyal_to():
+    e = one("Government forces retook Gharyan from forces loyal to Khalifa Haftar on Wednesday.")
+    assert ids(e) == ("libya-government", "lna")
+
+
+# --- 6. generic previous holders ---------------------------------------------------------------------------------
+@pytest.mark.parametrize("text, previous", [
+    ("The army retook Ramadi from the militants on Sunday.", "unknown:militants"),
+    ("Rebels seized the town of Kafr Nabl from government forces on Sunday.", "syria-government"),
+    ("Al-Shabaab fighters seized Mahas from the army on Friday.", "somalia-government"),
+    # the noun names the group the article called so before
+    ("Tuareg rebels advanced across the north last week. On Friday the army recaptured Kidal from the rebels.", "fla"),
+    # the one non-state group the article names, when it is not the taker
+    ("Islamic State fighters have lost ground. Iraqi troops retook Baiji from the militants on Friday.",
+     "islamic-state"),
+    # never the taker itself
+    ("Hayat Tahrir al-Sham fighters took Saraqeb from the rebels on Friday.", "unknown:rebels"),
+])
+def test_generic_previous_holder(text, previous):
+    assert one(text).previous.id == previous
