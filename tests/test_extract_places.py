@@ -128,3 +128,18 @@ def test_ambiguous_names_agree_on_their_shared_country():
 def test_jericho_stays_jericho_in_a_west_bank_story():
     loc = _place_of("Israeli troops took control of Jericho on Sunday, Palestinian officials said.", "Jericho")
     assert loc.country == "PS"
+
+
+def test_no_country_is_named_by_an_empty_key():
+    from monitor.extract.countries import country_names
+    assert "" not in country_names()  # "ESH" folds to nothing; "Al" before a tribe name is no country
+
+
+def test_sentence_adverbs_are_not_places(gaz):
+    text = "Late on Friday the rebels attacked. Early on Saturday they left."
+    assert [p.surface for p in find_places(FoldedText(text), gaz, [])] == []
+
+
+def test_gazetteer_name_inside_a_longer_name_is_not_that_place(gaz):
+    text = "Soldiers took the village of Oicha ya Juu on Sunday; Oicha itself was calm."
+    assert [p.surface for p in find_places(FoldedText(text), gaz, [])] == ["Oicha"]

@@ -143,3 +143,92 @@ def test_previous_holder_loyal_to():
 ])
 def test_generic_previous_holder(text, previous):
     assert one(text).previous.id == previous
+
+
+# --- leaving a place to someone; a nominal change completed by the main clause's subject ---------------------
+def test_leaving_it_to_names_the_new_holder():
+    e = one("By Sunday morning the militants had abandoned Kismayo, residents said, leaving it to clan militias "
+            "allied to the government.")
+    assert e.location.name == "Kismayo" and ids(e) == ("macawisley", "unknown:militants")
+
+
+def test_leaving_the_town_in_the_hands_of():
+    e = one("Hundreds of soldiers surrendered in the border town of Myawaddy on Thursday, leaving the trading hub "
+            "in the hands of the Karen National Union.")
+    assert e.location.name == "Myawaddy" and e.actor.id == "knla"
+
+
+def test_leaving_without_a_new_holder_is_nothing():
+    assert current("Rebels shelled Kidal on Sunday, leaving it without power.") == []
+
+
+def test_completing_the_recapture_takes_the_main_subject():
+    e = one("On 2 March 2024, Iraqi troops and Federal Police units cleared the last IS hideouts near Baiji, "
+            "completing the recapture of Hawija.", published=date(2024, 3, 3))
+    assert e.location.name == "Al Hawijah" and e.actor.id == "iraq-government"
+
+
+# --- names the gazetteer lacks ---------------------------------------------------------------------------------
+def test_drove_out_of_a_name_the_gazetteer_lacks():
+    e = one("Al-Shabaab fighters drove government troops out of Buq Aqable on Sunday, residents said.")
+    assert e.location.mention == "Buq Aqable" and e.location.country == "SO"
+    assert ids(e) == ("al-shabaab", "somalia-government")
+
+
+def test_unknown_name_heading_a_control_phrase():
+    e = one("Kitagoma is now controlled by M23 rebels, who seized the border village on Sunday, officials said.")
+    assert e.location.mention == "Kitagoma" and e.actor.id == "m23" and e.date == date(2024, 3, 10)
+    # a person is held or captured, an institution controlled: neither is a place
+    assert current("Omar Diallo is now held by the rebels, his family said.") == []
+    assert current("In Mali, the Transitional Council is now controlled by the junta.") == []
+
+
+def test_somali_spellings_reach_geonames():
+    e = one("Somali troops entered the town of Harardhere on Monday after al-Shabaab fighters withdrew, officials "
+            "said.")
+    assert e.location.geonameid == 50064  # GeoNames: Xarardheere / Harardere
+    e = one("Somali forces took control of Ceel Dheer on Sunday after the militants left without fighting.")
+    assert e.location.geonameid == 62788  # GeoNames: Ceeldheer
+
+
+def test_a_gazetteer_name_inside_a_longer_name():
+    e = one("FARDC soldiers recovered territory after clashes with the ADF at Oicha ya Juu (Beni, Nord-Kivu) on "
+            "Sunday.")
+    assert e.location.mention == "Oicha ya Juu" and e.location.geonameid is None and e.location.country == "CD"
+
+
+def test_tribesmen_named_by_their_tribe():
+    e = one("On 9 March 2024, clashes erupted between Al Zaidi tribesmen and pro-Houthi forces in Al Bayda. "
+            "Tribesmen reportedly took control of several checkpoints, notably in Wadi Hamir, as pro-Houthi forces "
+            "withdrew.", published=date(2024, 3, 10))
+    assert e.actor.name == "Al Zaidi tribesmen" and e.previous.id == "houthis"
+
+
+# --- certainty: hedges and disputes keep to their own clause ------------------------------------------------------
+def test_a_hedge_on_another_verb_does_not_hedge_the_change():
+    e = one("On 9 March 2024, LNA forces took control of Ubari after local armed groups withdrew, and reportedly "
+            "secured the town's airport.", published=date(2024, 3, 10))
+    assert e.certainty == "reported"
+    e = one("Rebels reportedly took control of Ubari on Saturday.")
+    assert e.certainty == "unconfirmed"
+
+
+def test_holding_positions_elsewhere_is_not_a_dispute():
+    e = one("Government forces entered Saraqeb on Saturday, the army said.\n\nThe rebels said they had pulled back "
+            "and that their fighters were still holding positions a few kilometres to the west.")
+    assert e.certainty == "reported"
+    e = one("Government forces entered Saraqeb on Saturday, the army said.\n\nThe rebels said after the pullback "
+            "that their fighters were still holding the town.")
+    assert e.certainty == "claimed"
+
+
+def test_a_denial_about_an_airport_is_not_about_its_city():
+    e = one("M23 fighters walked into Bukavu on Sunday after government troops left the city, residents said.\n\n"
+            "The government said Bukavu airport was still under its control.")
+    assert e.location.name == "Bukavu" and e.certainty == "reported"
+
+
+def test_the_day_forces_entered_yields_to_the_day_the_change_completed():
+    e = one("Kenyan troops said on Friday they had pushed into the port city of Kismayo. By Saturday the militants "
+            "had abandoned the city, residents said.", published=date(2024, 3, 10))
+    assert e.location.name == "Kismayo" and e.date == date(2024, 3, 9)

@@ -151,13 +151,18 @@ def attribution(sentence: str, party_spans: list[tuple[int, int]] = (), trigger:
                 or (m.start() >= trigger and not re.search(r"\b(?:after|before|since|when|while|but)\b",
                                                             sentence[trigger:m.start()], re.I)):
             return "claimed"  # the claim verb governs this trigger's clause
-    if _UNCONFIRMED.search(sentence):
+    for m in _UNCONFIRMED.finditer(sentence):
+        if trigger is not None and m.start() > trigger and re.fullmatch(r"reportedly|allegedly|apparently", m.group(), re.I) \
+                and re.search(r";|\band\b", sentence[trigger:m.start()]):
+            continue  # "took control of Sabha ..., and reportedly secured the airport": hedges its own verb only
         return "unconfirmed"
     return "reported"
 
 
 _DISPUTE = re.compile(
-    r"\b(?:said|says|insisted|insists|maintained|stressed|added)\b[^.;]{0,100}\b(?:still\s+(?:held|holds?|holding|"
+    r"\b(?:said|says|insisted|insists|maintained|stressed|added)\b[^.;]{0,100}\b(?:still\s+(?:(?:held|holding|holds?)\b"
+    r"(?!\s+(?:\w+\s+)?positions?\s+[^.;]{0,30}?\b(?:km|kilomet\w+|miles?|outside|west|east|north|south|near|"
+    r"around|beyond|outskirts)\b)|"  # "still holding positions a few kilometres to the west": elsewhere
     r"fighting|in\s+control|controls?|controlled|defending|in\s+the\s+city|in\s+the\s+town)|"
     r"fighting\s+(?:was\s+|is\s+)?continu\w*|continu\w*\s+(?:to\s+)?(?:fight|hold|resist))|"
     r"\bclaims?\b[^.;]{0,40}\b(?:rejected|denied|dismissed|disputed|refuted)\b|\bwere\s+still\s+fighting\b",

@@ -61,6 +61,7 @@ def country_names() -> dict[str, str]:
     for word in ("can", "per", "tun", "and", "arm", "mex", "col", "ben", "gab", "mar", "nor", "bel",
                  "ita", "aus", "pol", "lie", "dom", "ven", "cub", "cod", "sur"):
         out.pop(word, None)
+    out.pop("", None)  # "ESH" folds to nothing (an Arabic article): no country is named by nothing
     return out
 
 

@@ -33,7 +33,7 @@ _TRIGGER_ANY = re.compile(
     r"captur|seiz|overr[au]n|conquer|liberat|took|take|taking|occup|secur|fre(?:ed|es|eing)\b|clear|recover|regain|"
     r"reclaim|back\b|control|drove|driv|push|forc|expel|oust|kick|rout|chas|flush|evict|dislodg|fell\b|fall|"
     r"withdr|pull|retreat|abandon|evacuat|hand|surrender|ced(?:ed|es|ing)\b|turn|swept|storm|won\b|win\b|wrest|"
-    r"entered|enter\b|hands\b|held\b|declar|proclaim",
+    r"entered|enter\b|hands\b|held\b|declar|proclaim|leaving|(?:walk|march|roll|pour|stream|mov)ed\s+in",
     re.I,
 )
 _BACKGROUND_CUE = re.compile(
@@ -84,6 +84,7 @@ class _Resolved:
     certainty: str
     confidence: float
     background_cue: bool
+    previous_fallback: ActorRef | None = None  # the generic loser as written ("militants") when a guess fails
 
 
 @dataclass
@@ -246,8 +247,9 @@ class _Article:
         conf = c.strength * quality * sure * _CERTAINTY_FACTOR[cert] * (0.85 if c.place.antecedent else 1.0)
         if certainty.source_kind(said, spans) == "party":
             conf *= 0.9  # a side's own word, undisputed: reported, but less sure than a monitor's
+        fallback = _generic_loser(c.previous_head) if c.previous_generic == "non_state" and c.previous_head else None
         return _Resolved(c, entry, sure, actor, assoc, quality, previous, d, precision, explicit, timing, cert,
-                         conf, cue)
+                         conf, cue, fallback)
 
     def _taker(self, c: roles.Claim, country: str, s_actors: list[ActorMention]
                ) -> tuple[ActorRef | None, float, list[str]]:
@@ -317,7 +319,7 @@ class _Article:
             if others:
                 return self.cat.get(others[0])
             if head:
-                return unknown_actor(head if head.endswith("s") or head in ("opposition",) else head + "s")
+                return _generic_loser(head)
         return None
 
     def _ref(self, m: ActorMention, country: str) -> ActorRef | None:
@@ -599,7 +601,11 @@ class _Article:
                        denials: list[tuple[Sentence, list[PlaceMention]]]) -> None:
         for s, ps in denials:
             keys = set()
+            facility = False  # "Bukavu airport ... was still under its control": the airport, not the city
             for p in ps:
+                if _FACILITY_AFTER.match(self.body[p.end:p.end + 30]):
+                    facility = True
+                    continue
                 entry, _ = resolve(p, self.ex.gazetteer, self.ctx, self.body, self.abroad)
                 if entry is not None:
                     keys.add(_place_key(entry))
@@ -610,7 +616,7 @@ class _Article:
                 if cl.timing != "current":
                     continue
                 near = any(abs(i.claim.sentence.paragraph - s.paragraph) <= 1 for i in cl.items)
-                if key in keys or (not named_here and near):
+                if key in keys or (not named_here and near and not facility):
                     evidence = {i.claim.sentence.start for i in cl.items}
                     witnesses = any(certainty.confirms_holder(x.text) for x in self.sentences
                                     if abs(x.paragraph - s.paragraph) <= 1 and x.start not in evidence) or \
@@ -629,13 +635,16 @@ class _Article:
                 for m in self.cat.members(coalition):
                     if m.id != actor.id and self.named_counts.get(m.id) and m.name not in associates:
                         associates.append(m.name)
-        previous = next((r.previous for r in items if r.previous), None)
+        previous = next((r.previous for r in items if r.previous and not (actor and r.previous.id == actor.id)),
+                        None) or next((r.previous_fallback for r in items if r.previous_fallback), None)
         if previous is None and actor is not None and cl.timing == "current":
             previous = self._infer_previous(actor, best.entry.country)
         if previous and actor and previous.id == actor.id:
             previous = None
         dated = [r for r in cl.items if r.explicit_date]
-        when = min(dated, key=lambda r: {"day": 0, "month": 1, "year": 2}[r.precision]) if dated else best
+        # the most precise day; a day on which forces only entered yields to the day the change is told complete
+        when = min(dated, key=lambda r: ({"day": 0, "month": 1, "year": 2}[r.precision], r.claim.voice == "enter")) \
+            if dated else best
         kinds = {r.claim.kind for r in cl.items}
         subtype = _subtype(actor, previous, kinds, any(r.claim.peaceful for r in cl.items), best.entry.country,
                            self.cat)
@@ -688,6 +697,8 @@ class _Article:
         return None
 
 
+_FACILITY_AFTER = re.compile(r"\s+(?:international\s+)?(?:airport|air\s*base|airbase|airfield|port|bridge|dam|prison|"
+                             r"barracks|university|hospital|checkpoint|crossing|refinery|power\s+plant)\b", re.I)
 _PLUPERFECT = re.compile(r"\bhad\s+(?:(?:already|also|first|earlier|briefly|previously|long|since)\s+)?$", re.I)
 _REPORTING = re.compile(r"\b(?:said|says|say|told|reported|reports|claimed|claims|announced|confirmed|stated|added|"
                         r"according\s+to|statement|insisted|acknowledged|admitted)\b", re.I)
@@ -702,6 +713,11 @@ def _fronted_clause_end(text: str, t0: int, obj_end: int) -> int | None:
         return None
     comma = text.find(",", obj_end)
     return comma if comma != -1 else None
+
+
+def _generic_loser(head: str) -> ActorRef:
+    """A loser named only by a generic noun ("from the rebels"): kept as that noun, plural."""
+    return unknown_actor(head if head.endswith("s") or head in ("opposition",) else head + "s")
 
 
 def unknown_actor(surface: str) -> ActorRef:

@@ -76,6 +76,10 @@ _LANDMARK_BEFORE = re.compile(
     r"(?:[^,;:()\u2014.]{0,60})$",
     re.I,
 )
+# lower-case links inside multi-word place names (Swahili "ya", Arabic "al", Romance "de" ...)
+_NAME_LINKS = r"(?:ya|wa|la|le|de|da|du|des|del|di|al|el|ash|ad|bin|ibn|bani|beni)"
+_NAME_LINK_AFTER = re.compile(r"^[ \t]+" + _NAME_LINKS + r"[ \t-]+[A-Z]")
+_NAME_LINK_BEFORE = re.compile(r"\b[A-Z][\w'’-]+[ \t]+" + _NAME_LINKS + r"[ \t-]+$")
 _CLAUSE_BREAK = re.compile(r"[,;:()\u2014\u2013]|\band\b(?=\s+(?:the|a)\b)|"
                            r"\b(?:took|taken|captured|seized|overran|retook|recaptured|entered|control\s+of)\b")
 
@@ -162,6 +166,8 @@ def _mention(folded: FoldedText, first: int, last: int, key: str, entries: list[
     nxt = re.match(r"[ \t]+([A-Z][\w'’-]*)", after)
     if nxt and not _CAP_SUFFIXES.match(after) and not _CALENDAR.match(nxt.group(1)):
         return None
+    if _NAME_LINK_AFTER.match(after) or _NAME_LINK_BEFORE.search(text[max(0, start - 40):start]):
+        return None  # "Kambi ya Yua", "Ain al Arab": a gazetteer name inside a longer one it does not know
     before = text[max(0, start - 80):start]
     prv = re.search(r"([A-Z][\w'’-]*)[ \t]+$", before)
     if prv and fold(prv.group(1)) not in _PLACE_MODIFIERS and not _sentence_start(before, prv.start()):
@@ -303,12 +309,37 @@ def resolve(mention: PlaceMention, gazetteer: Gazetteer, countries: dict[str, fl
         if area is None and (primary and best.population >= 1_000_000 or
                              not strong_context and (primary and best.population >= 1000 or best.population >= 500_000)):
             return best, 0.6
+    if not mention.candidates and countries:
+        variant = _spelling_variant(mention, gazetteer, countries)
+        if variant is not None:  # "Harardhere" is GeoNames' "Harardere", "Ceel Dheer" its "Ceeldheer"
+            return variant, 0.75
     country = area.country if area else top
     if country is None:
         return (gazetteer.rank(mention.candidates)[0], 0.5) if mention.candidates else (None, 0.0)  # type: ignore
     name = mention.surface
     return Entry(0, None, name, country, area.admin1_code if area else "", area.admin1 if area else None,
                  area.lat if area else None, area.lon if area else None, 0, UNRESOLVED), (0.7 if area else 0.55)
+
+
+_VARIANT_RULES = ((re.compile(r"(?<=[bcdfgjklmnpqrstvwz])h"), ""),  # aspirated digraphs: dh -> d, kh -> k, th -> t
+                  (re.compile(r"\bx"), "h"), (re.compile(r"\bh"), "x"),  # Somali x is an h
+                  (re.compile(r"\bc(?=[aeiou])"), ""))  # Somali c is an ayn
+
+
+def _spelling_variant(mention: PlaceMention, gazetteer: Gazetteer, countries: dict[str, float]) -> Entry | None:
+    """A name the gazetteer lacks, found under a common transliteration variant in one of the article's
+    countries: written as one word or several, with or without the h of a digraph, Somali x / c for h / ayn."""
+    key = mention.key or fold(mention.surface)
+    if not key or len(key) < 4:
+        return None
+    variants = {key, key.replace(" ", "")}
+    for pattern, repl in _VARIANT_RULES:
+        variants |= {pattern.sub(repl, v) for v in list(variants)}
+    variants.discard(key)
+    found = [e for v in variants if v and len(v) >= 4 for e in gazetteer.entries(v) if countries.get(e.country, 0) > 0]
+    if not found:
+        return None
+    return gazetteer.rank(found, countries=countries)[0]
 
 
 @lru_cache(maxsize=None)

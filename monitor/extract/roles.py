@@ -107,6 +107,9 @@ WITHDRAW = re.compile(
     r"forces|troops|fighters|soldiers|units|positions|bases?|garrisons?)\s+)*",
     re.I,
 )
+LEAVING = re.compile(r"\b(?:leaving|left)\s+", re.I)
+_LEFT_TO = re.compile(r"\s*(?:(?:entirely|fully|firmly)\s+)?(?:to|in\s+the\s+hands\s+of|(?:in|under)\s+(?:the\s+)?"
+                      r"(?:full\s+|complete\s+)?control\s+of)\s+", re.I)
 MOVED_IN = re.compile(r"\b(?:moved|move|moves|moving|swept|rolled|marched|poured)\s+in(?:to)?\b|\bentered\b|"
                       r"\btook\s+(?:over|control)\b|\bfilled\s+the\s+(?:vacuum|void)\b", re.I)
 HANDOVER = re.compile(r"\b(?:hand(?:ed|s|ing)?(?:\s+(?:over|back))?|surrender(?:ed|s|ing)?|ced(?:ed|es|ing)|"
@@ -266,7 +269,9 @@ def find_claims(sentence: Sentence, places: list[PlaceMention], actors: list[Act
         obj = m.group("obj").strip().lower()
         if not free(m.span()) or obj.endswith("back") or obj.startswith("to "):
             continue
-        targets = _objects(text, base, m.end(), rel_places, strict=True, actors=actors, known=known)
+        # "drove the troops out of Leego": what follows "out of" is a place even when the gazetteer lacks it
+        targets = _objects(text, base, m.end(), rel_places, strict=True, actors=actors, known=known,
+                           names_ok=m.group().lower().rstrip().endswith("out of"))
         obj_span = (base + m.start("obj"), base + m.end("obj"))
         prev = [a for a in actors if obj_span[0] <= a.start < obj_span[1]]
         generic_prev = _generic_in(text[m.start("obj"):m.end("obj")])
@@ -303,7 +308,8 @@ def find_claims(sentence: Sentence, places: list[PlaceMention], actors: list[Act
     for m in FELL.finditer(text):
         if not free(m.span()):
             continue
-        place = _place_before(text, base, m.start(), rel_places, actors)
+        place = _place_before(text, base, m.start(), rel_places, actors) or (
+            _initial_name(text, base, m.start(), actors) if _CONTROLLED_BY.match(m.group()) else None)
         if place is None:
             continue
         c = Claim(sentence, place, "gain", "fell", (base + m.start(), base + m.end()), peaceful=peaceful, strength=0.85)
@@ -375,6 +381,19 @@ def find_claims(sentence: Sentence, places: list[PlaceMention], actors: list[Act
                 _mark(c, text[:m.start()])
                 claims.append(c)
 
+    for m, targets in verb_objects(LEAVING):  # "..., leaving it / the town in the hands of X": X holds it now
+        for place in targets[:1]:
+            to = _LEFT_TO.match(text[place.end - base:])
+            if not to:
+                continue
+            c = Claim(sentence, place, "gain", "handover", (base + m.start(), base + m.end()), peaceful=peaceful,
+                      strength=0.75)
+            _actors_at(c, actors, place.end + to.end(), text, into="actors")
+            if not (c.actors or c.actor_generic or c.actor_unknown):
+                continue
+            _mark(c, text[:m.start()])
+            claims.append(c)
+
     for m in _POSSESSIVE_NOMINAL.finditer(text):  # "Avdiivka's capture", "Goma's fall"
         place = next((p for p in rel_places if p.end - base == m.start()), None)
         if place is None or not free(m.span()):
@@ -395,10 +414,15 @@ def find_claims(sentence: Sentence, places: list[PlaceMention], actors: list[Act
             by = re.match(r"[^.;,]{0,30}?\b(?:by|to)\s+", text[place.end - base:])
             if by:
                 _actors_at(c, actors, place.end + by.end(), text, into="actors")
-            ann = re.search(r"\b(?:announced|declared|celebrated|completed|claimed|confirmed|hailed|marked|"
-                            r"proclaimed)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$", text[:m.start()], re.I)
+            ann = re.search(r"\b(?:announc|declar|celebrat|complet|claim|confirm|hail|mark|proclaim|finish|achiev|"
+                            r"seal|finali[sz])(?:ed|es|ing)?\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$", text[:m.start()], re.I)
             if not c.actors and ann:  # "SDF fighters announced the full liberation of Raqqa"
-                _subject(c, text, base, ann.start(), ann.end(), actors)
+                if re.search(r",\s*$", text[:ann.start()]) and ann.group().lower().split()[0].endswith("ing"):
+                    # "X retook the last pocket ..., completing the recapture of Y": the main clause's subject
+                    lead = [a for a in actors if a.end <= base + ann.start() and _subject_like(a, text, base)]
+                    c.actors = _dedupe(_leading_chain(lead, text, base)) if lead else []
+                if not c.actors:
+                    _subject(c, text, base, ann.start(), ann.end(), actors)
                 _from_previous(c, text, base, place, actors)
             if not c.actors and not c.actor_generic and not c.actor_unknown:  # "the Taliban's capture of"
                 own = [a for a in actors if 0 <= base + m.start() - a.end <= 12
@@ -421,8 +445,9 @@ _DEFINITE = re.compile(r"\b(?:the|this)\s+(?:(?:strategic|key|small|besieged|emb
                        r"western|northwestern|northeastern|southwestern|southeastern|border|coastal|provincial|"
                        r"rebel-held|government-held|frontline|front-line|ancient|desert|nearby|port|hilltop|market|"
                        r"garrison|main|capital|oil|trading|frontier|devastated|ruined)\s+){0,2}"
-                       r"(?P<noun>town|city|village|hamlet|settlement|locality|enclave|stronghold)\b(?!\s+of\b|['’]s)",
+                       r"(?P<noun>town|city|village|hamlet|settlement|locality|enclave|stronghold|hub)\b(?!\s+of\b|['’]s)",
                        re.I)
+_ANY_NOUN = ("hub", "stronghold", "enclave")  # "the trading hub" can stand for a town or a city
 
 
 def _definite_references(text: str, base: int, earlier: list[PlaceMention],
@@ -436,8 +461,8 @@ def _definite_references(text: str, base: int, earlier: list[PlaceMention],
                   and not p.in_parens and not all(e.kind == "admin1" for e in p.candidates[:1])]
         same = [p for p in before if p.noun == noun and not p.landmark] or \
             [p for p in before if p.key in focus and not p.landmark]  # else what the story is about
-        close = [p for p in before if base + m.start() - p.end <= 300 and p.noun in (None, noun, "capital")
-                 and not p.wants_admin1]
+        close = [p for p in before if base + m.start() - p.end <= 300 and (p.noun in (None, noun, "capital")
+                                                                         or noun in _ANY_NOUN) and not p.wants_admin1]
         close = [p for p in close if not p.landmark] or close  # "north of Kismayo ... the port city" if nothing else
         p = same[-1] if same else close[-1] if close else None
         if p is not None:
@@ -453,7 +478,7 @@ _IT_OBJECT = re.compile(
     r"regain(?:ed|s|ing)?|reclaim(?:ed|s|ing)?|wrest(?:ed|s|ing)?|entered|enters|"
     r"(?:control|hold)\s+(?:of|over)|(?:took|taken|taking|takes)\s+over|abandon(?:ed|s|ing)?|"
     r"(?:withdr(?:ew|awn|aws|awing)|pull(?:ed|s|ing)?\s+out|retreat(?:ed|s|ing)?)\s+from|hand(?:ed|s|ing)|"
-    r"surrender(?:ed|s|ing)|(?:declared|proclaimed))\s+(?P<it>it)\b"
+    r"surrender(?:ed|s|ing)|(?:declared|proclaimed)|leaving)\s+(?P<it>it)\b"
     r"(?!\s+(?:upon|to\s+be|as\b|that\b|for\s+granted|seriously|easy|hard|personally|into\s+account|was|is|would|will|"
     r"had|has|could|might|on\s+(?:board|trust)|out\s+on)\b)", re.I)
 _IT_SUBJECT = re.compile(
@@ -490,7 +515,8 @@ def _pronoun_references(text: str, base: int, candidates: list[PlaceMention]) ->
 
 
 def _objects(text: str, base: int, pos: int, places: list[PlaceMention], *, strict: bool,
-             actors: list[ActorMention] = (), known: list[tuple[int, int]] = ()) -> list[PlaceMention]:
+             actors: list[ActorMention] = (), known: list[tuple[int, int]] = (), names_ok: bool = False
+             ) -> list[PlaceMention]:
     """The place(s) a verb ending at ``pos`` acts on: the first place shortly after it, plus a list.
 
     A capitalised name the gazetteer does not know ("took control of Lakmat al Qalah") comes back as
@@ -523,7 +549,7 @@ def _objects(text: str, base: int, pos: int, places: list[PlaceMention], *, stri
                 direct = False
     if not direct:
         names = _unknown_names(text, base, pos, actors, known)
-        if strict and not _CONTROL_OF.match(text[pos - 12:pos + 1]):
+        if strict and not names_ok and not _CONTROL_OF.match(text[pos - 12:pos + 1]):
             # a weak verb ("took") only with a name the text calls a place: "X, a town ...", "the town of X",
             # "the border post at X"
             names = [n for n in names[:1] if re.search(r"\b(?:town|city|village|hamlet|settlement|locality)\s+of\s+$|"
@@ -535,7 +561,7 @@ def _objects(text: str, base: int, pos: int, places: list[PlaceMention], *, stri
         if territorial and strict and not _CONTROL_OF.match(text[pos - 12:pos + 1]) and not re.search(
                 r"\b(?:territory|ground|villages|towns|localities|areas)$", territorial.group(), re.I):
             territorial = None  # "took part in", "secured the base": not territory
-        if first is not None and territorial and not first.wants_admin1 and not re.match(
+        if first is not None and territorial and not first.wants_admin1 and not first.in_parens and not re.match(
                 r"\s+(?:district|province|region|governorate|county|state)\b", text[first.end - base:], re.I):
             gap = text[pos:first.start - base]
             if len(gap.split()) <= 16 and not re.search(r"[.;!?]", gap):
@@ -668,6 +694,35 @@ def _place_before(text: str, base: int, pos: int, places: list[PlaceMention],
     return p
 
 
+_CONTROLLED_BY = re.compile(r"(?:is|are|was|were)?\s*now\s+(?:\w+ly\s+)?controlled\s+by|"
+                            r"(?:(?:is|are|was|were)\s+now|c(?:ame|omes)|f(?:ell|alls))\s+(?:\w+ly\s+)?under\s+(?:the\s+)?"
+                            r"(?:(?:full|complete|total)\s+)?control\s+of", re.I)
+
+
+_INSTITUTION = re.compile(r"\b(?:Parliament|Congress|Senate|Assembly|Council|Committee|Ministry|Bank|Company|Corporation|"
+                          r"Agency|Authority|Party|Court|Commission|Board|Union|League|Media|Network|Group|Port|Airport|"
+                          r"Airlines?|Refinery|Field|Mine|Dam|Internet|Telegram|Radio|Television|TV)\b")
+
+
+def _initial_name(text: str, base: int, pos: int, actors: list[ActorMention]) -> PlaceMention | None:
+    """"Bunagana is now controlled by M23 ...": a name the gazetteer lacks, alone before a control phrase at the
+    head of the sentence, is the place (a person is "captured" or "in the hands of", not "controlled by")."""
+    from monitor.extract.countries import country_names
+    from monitor.extract.normalize import fold
+    from monitor.extract.places import COMMON_WORDS
+
+    m = re.fullmatch(r"\s*(?:The\s+(?:town|city|village)\s+of\s+)?(" + _NAME + r")\s*", text[:pos])
+    if not m:
+        return None
+    s, e = m.span(1)
+    key = fold(m.group(1))
+    if not key or key.split()[0] in COMMON_WORDS or key in country_names() or _MONTHS_DAYS.match(m.group(1)) or \
+            _INSTITUTION.search(m.group(1)) or any(
+            base + s < a.end and a.start < base + e for a in actors):
+        return None
+    return PlaceMention(base + s, base + e, m.group(1), "", (), False, False, False, "town")
+
+
 def _subject(c: Claim, text: str, base: int, vstart: int, vend: int, actors: list[ActorMention],
              floor: int = 0) -> None:
     """Fill the claim's taker from the words before the verb (or after a fronted gerund clause)."""
@@ -796,6 +851,7 @@ def _giver_as_previous(c: Claim, text: str, base: int, m: re.Match[str], actors:
     giver = Claim(c.sentence, c.place, "gain", c.voice, c.trigger)
     _subject(giver, text, base, m.start(), m.end(), actors)
     c.previous, c.previous_generic = giver.actors, giver.actor_generic
+    c.previous_head = giver.generic_head if giver.actor_generic == "non_state" else None
 
 
 def _subject_like(a: ActorMention, text: str, base: int) -> bool:
