@@ -128,3 +128,24 @@ def test_backed_aliases_in_other_wordings(cat, phrase, actor_id):
     assert cat.resolve(phrase).id == actor_id
     found = cat.find(FoldedText(f"On Sunday {phrase} captured the town."))
     assert [m.actor_ids[0] for m in found if m.actor_ids] == [actor_id]
+
+
+@pytest.mark.parametrize("alias, actor_id", [
+    ("French troops", "france-government"), ("Operation Barkhane", "france-government"),
+    ("MINUSMA", "minusma"), ("MNJTF", "mnjtf"), ("National Front for Liberation", "nfl"),
+    ("Southern Resistance fighters", "southern-resistance"), ("Tareq Saleh's forces", "national-resistance-yemen"),
+    ("MUJAO", "mujao"), ("CSP-PSD", "fla"), ("Sudan Liberation Army", "slm"), ("JEM", "jem"),
+    ("Amajid Brigade", "yemen-government"), ("5th Assault Corps", "syria-government"),
+    ("Operation Peace Spring", "turkey-government"), ("Operation Restoring Hope", "saudi-led-coalition"),
+    ("Military Forces of Artsakh", "artsakh-defence-army"), ("Jalisco New Generation Cartel", "cjng"),
+    ("Mayi-Mayi militia", "wazalendo"), ("Derna Protection Force", "derna-protection-force"),
+])
+def test_actors_added_from_the_data(cat, alias, actor_id):
+    assert cat.resolve(alias).id == actor_id
+
+
+def test_gendarmes_and_police_are_state_forces(cat):
+    assert cat.resolve("gendarmes", "BF").id == "burkina-faso-government"
+    assert cat.resolve("Burkinabe gendarmerie").id == "burkina-faso-government"
+    assert cat.resolve("Congolese police").id == "drc-government"
+    assert cat.resolve("Police Forces of Somalia").id == "somalia-government"

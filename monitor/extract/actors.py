@@ -31,12 +31,13 @@ GENERIC_STATE = (
     "military junta", "federal forces", "federal troops", "defence forces", "defense forces", "government army",
     "army troops", "army soldiers", "security personnel", "national guard", "police", "police forces",
     "internationally recognised government", "internationally recognized government", "un-backed government",
-    "government's forces", "government's troops", "the authorities", "military government",
+    "government's forces", "government's troops", "the authorities", "military government", "gendarmes",
+    "gendarmerie",
 )
 # what a country's demonym or name combines with to name its state forces ("Syrian forces", "Mali's army")
 _STATE_HEADS = ("army", "forces", "troops", "military", "soldiers", "armed forces", "government forces",
                 "government troops", "security forces", "regime forces", "army troops", "military forces",
-                "authorities", "government")
+                "authorities", "government", "police", "gendarmerie", "gendarmes")
 _THE = re.compile(r"^\s*the\s+", re.I)
 _SHORT_CODE = re.compile(r"^[A-Z0-9/-]{1,5}$")  # acronyms matched case-sensitively (IS, AA, SNA ...)
 
@@ -247,6 +248,7 @@ class ActorCatalogue:
         if rec:
             yield f"army of {rec['name']}"
             yield f"military forces of {rec['name']}"
+            yield f"police forces of {rec['name']}"
 
 
 _BACKED = re.compile(r"^(?P<patron>[A-Z][\w]*(?:\s+[A-Z][\w]*)?)[- ](?P<verb>backed|supported|sponsored)\s+(?P<noun>[a-z][\w ]*)$")

@@ -856,6 +856,9 @@ def _giver_as_previous(c: Claim, text: str, base: int, m: re.Match[str], actors:
 
 def _subject_like(a: ActorMention, text: str, base: int) -> bool:
     rel_start, rel_end = a.start - base, a.end - base
+    before = text[:rel_start]
+    if before.rfind("(") > before.rfind(")"):
+        return False  # "Resistance forces (coded as Southern Resistance) took": an aside, not the subject
     if text[rel_end:rel_end + 2] in ("'s", "’s") or text[rel_end:rel_end + 1] in ("'", "’"):
         return False
     if _ALLIED_ADJ.match(text[rel_end:rel_end + 40]) and not a.generic_state:
