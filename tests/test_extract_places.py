@@ -143,3 +143,10 @@ def test_sentence_adverbs_are_not_places(gaz):
 def test_gazetteer_name_inside_a_longer_name_is_not_that_place(gaz):
     text = "Soldiers took the village of Oicha ya Juu on Sunday; Oicha itself was calm."
     assert [p.surface for p in find_places(FoldedText(text), gaz, [])] == ["Oicha"]
+
+
+def test_airport_codes_are_not_place_names(gaz):
+    # GeoNames lists the IATA code "GAO" among Guantanamo's alternate names
+    assert "CU" not in {e.country for e in gaz.entries("gao")}
+    loc = _place_of("Since the army retook Gao in 2013, the city has been calm.", "Gao")
+    assert loc.country == "ML"

@@ -232,3 +232,8 @@ def test_the_day_forces_entered_yields_to_the_day_the_change_completed():
     e = one("Kenyan troops said on Friday they had pushed into the port city of Kismayo. By Saturday the militants "
             "had abandoned the city, residents said.", published=date(2024, 3, 10))
     assert e.location.name == "Kismayo" and e.date == date(2024, 3, 9)
+
+
+def test_a_generic_taker_keeps_only_its_modifiers():
+    (e,) = events("Residents of Kidal remember the day the rebels took it.")
+    assert e.actor.name == "rebels" and e.timing == "background"

@@ -226,3 +226,24 @@ def test_the_next_day():
 def test_a_count_never_dates_the_main_clause():
     got = _dated("The army said it had retaken Kafr Nabl, a day after rebels claimed they had seized Ariha.")
     assert got["Kafranbel"][0] == MONDAY  # undated: the publication day, not the day before
+
+
+def test_years_later_counts_from_the_story_and_is_history():
+    got = _dated("Islamic State seized Mosul in June 2014. Iraqi forces retook it three years later after a long "
+                 "battle.")
+    assert got == {"Mosul": (date(2017, 1, 1), "background")}  # both events at Mosul are history
+    events = EventExtractor.default().extract(
+        "The militants took Palma in March 2021. Rwandan troops recaptured it a few months later.", published=MONDAY)
+    assert [e for e in events if e.timing == "current"] == []
+
+
+def test_a_state_is_dated_by_the_change_told_beside_it():
+    got = _dated("Goma is now controlled by the M23, which seized it in January, officials said.")
+    assert got == {"Goma": (date(2024, 1, 1), "background")}
+    got = _dated("Mariupol is now controlled by Russian forces after it fell in May 2022.")
+    assert got["Mariupol"] == (date(2022, 5, 1), "background")
+
+
+def test_vague_day_counts_stay_recalled():
+    (e,) = dates.find_dates("days earlier", MONDAY)
+    assert e.recalled and e.anchor is None

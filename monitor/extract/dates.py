@@ -23,7 +23,7 @@ _MONTH_RE = r"(?P<mon>January|February|March|April|May|June|July|August|Septembe
 _DAYS = {d.lower(): i for i, d in enumerate(calendar.day_name)}
 _NUM_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
               "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "several": 3, "few": 3,
-              "a few": 3, "couple of": 2, "a couple of": 2}
+              "a few": 3, "couple of": 2, "a couple of": 2, "some": 3, "many": 5}
 
 RECENT_DAYS = 6  # a change dated within this many days before publication is news
 
@@ -40,12 +40,16 @@ class DateExpr:
     # clause that follows them from the main clause's date ("clause"); "a day earlier", "the day before", "the
     # next day" count from the story's last date ("story"). ``date`` is then only a fallback (publication-based).
     anchor: str | None = None
-    shift: int = 0  # days to add to the anchor's date
+    shift: int = 0  # how many ``shift_unit`` to add to the anchor's date
+    shift_unit: str = "day"  # day | month | year (then ``precision`` is that unit too)
 
 
-_SHIFT_NUM = r"(?P<n>\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|a\s+couple\s+of|couple\s+of)"
+_SHIFT_NUM = r"(?:(?P<n>\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|a\s+couple\s+of|couple\s+of|" \
+             r"a\s+few|few|several|some|many)\s+)?"
+_SHIFT_HINT = re.compile(r"after|before|earlier|later|previous|following|next|preceding", re.I)
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("shift", re.compile(r"\b(?:" + _SHIFT_NUM + r"\s+(?P<unit>day|week|night)s?|the\s+(?P<the>day|night|morning|week))"
+    ("shift", re.compile(r"\b(?:" + _SHIFT_NUM + r"(?P<unit>day|week|night|month|year)s?|"
+                         r"the\s+(?P<the>day|night|morning|week|month|year))"
                          r"\s+(?P<dir>after|before|earlier|later|previously)\b"
                          r"|\bthe\s+(?P<adj>previous|following|next|preceding)\s+(?P<unit2>day|night|morning|week)\b", re.I)),
     ("dmy", re.compile(r"\b(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH_RE + r"(?:,?\s+(?P<y>(?:19|20)\d{2}))?\b")),
@@ -76,7 +80,10 @@ def find_dates(text: str, published: date | None) -> list[DateExpr]:
     """Every date expression in ``text`` that can be resolved, in text order, no overlaps."""
     found: list[DateExpr] = []
     taken: list[tuple[int, int]] = []
+    shifts = bool(_SHIFT_HINT.search(text))
     for kind, pattern in _PATTERNS:
+        if kind == "shift" and not shifts:
+            continue
         for m in pattern.finditer(text):
             if any(m.start() < e and s < m.end() for s, e in taken):
                 continue
@@ -157,9 +164,14 @@ def _shift(m: re.Match[str], g: dict, pub: date | None) -> DateExpr | None:
     """"a day after <clause>", "two days earlier", "the next day": a count of days from another date."""
     if pub is None:
         return None
+    if g.get("unit") and not g.get("n") and (g.get("dir") or "").lower() != "later":
+        return None  # "days earlier", "years after": vague, recalled (the "vague_ago" pattern and history cues)
     unit = (g.get("unit") or g.get("the") or g.get("unit2") or "day").lower()
-    n = 1 if not g.get("n") else int(g["n"]) if g["n"].isdigit() else _NUM_WORDS.get(" ".join(g["n"].lower().split()), 1)
-    days = n * (7 if unit == "week" else 1)
+    plural = bool(g.get("unit")) and m.group().lower().split()[-2].endswith("s")
+    n = (3 if plural else 1) if not g.get("n") else int(g["n"]) if g["n"].isdigit() else \
+        _NUM_WORDS.get(" ".join(g["n"].lower().split()), 3)  # "days later", "a few months later": about three
+    count, shift_unit = (n * 7, "day") if unit == "week" else (n, "month" if unit == "month" else
+                                                                  "year" if unit == "year" else "day")
     direction = (g.get("dir") or g.get("adj") or "").lower()
     sign = -1 if direction in ("before", "earlier", "previously", "previous", "preceding") else 1
     rest = m.string[m.end():]
@@ -168,13 +180,28 @@ def _shift(m: re.Match[str], g: dict, pub: date | None) -> DateExpr | None:
         anchor, sign = "clause", -sign
     else:
         anchor = "story"
-    fallback = pub + timedelta(days=min(0, sign * days)) if anchor == "story" else pub
-    return DateExpr(m.start(), m.end(), fallback, "day", True, anchor=anchor, shift=sign * days)
+    if shift_unit == "day":
+        fallback = pub + timedelta(days=min(0, sign * count)) if anchor == "story" else pub
+        return DateExpr(m.start(), m.end(), fallback, "day", True, anchor=anchor, shift=sign * count)
+    # "three years later", "a month after": without a date to count from, a recalled time
+    e = DateExpr(m.start(), m.end(), pub, shift_unit, True, recalled=True, anchor=anchor, shift=sign * count,
+                 shift_unit=shift_unit)
+    return DateExpr(e.start, e.end, resolve_shift(e, pub) if sign < 0 else _first_of(pub, shift_unit), shift_unit,
+                    True, recalled=True, anchor=anchor, shift=sign * count, shift_unit=shift_unit)
+
+
+def _first_of(d: date, unit: str) -> date:
+    return date(d.year, 1, 1) if unit == "year" else date(d.year, d.month, 1)
 
 
 def resolve_shift(e: DateExpr, anchor: date) -> date:
-    """The day an anchored expression names, counted from ``anchor``."""
-    return anchor + timedelta(days=e.shift)
+    """The date an anchored expression names, counted from ``anchor`` (first of the month / year for those units)."""
+    if e.shift_unit == "day":
+        return anchor + timedelta(days=e.shift)
+    if e.shift_unit == "month":
+        y, mo = divmod(anchor.year * 12 + anchor.month - 1 + e.shift, 12)
+        return date(y, mo + 1, 1)
+    return date(anchor.year + e.shift, 1, 1)
 
 
 def _relative(m: re.Match[str], rel: str, pub: date) -> DateExpr:

@@ -20,6 +20,7 @@ import logging
 import math
 import os
 import pickle
+import re
 import tempfile
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -35,9 +36,10 @@ from monitor.records import Place
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 7
+FORMAT_VERSION = 8
 MAX_NGRAM = 6  # longest place name, in folded tokens, that the text scan looks for
 CITY, ADMIN1 = "city", "admin1"
+_CODE = re.compile(r"^[A-Z]{2,4}$")  # airport and other codes among the alternate names: "GAO" is Guantanamo's, not Gao
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +95,7 @@ def _build() -> dict:
                        int(rec.get("population") or 0)))
         keys = {fold(rec["name"])}
         for alt in rec.get("alternatenames") or ():
-            if is_latin(alt) and not any(c.isdigit() for c in alt):
+            if is_latin(alt) and not any(c.isdigit() for c in alt) and not _CODE.match(alt):
                 keys.add(fold(alt))
         for key in keys:
             if len(key) >= 3:

@@ -206,11 +206,24 @@ class _Article:
                     resolved.append(r)
                     if r.timing == "current" and r.actor and r.actor.side == "non_state":
                         self.last_current_actor = r.actor
+        self._date_states(resolved)
         clusters = self._merge(resolved)
         self._apply_denials(clusters, denials)
         self._fill_from_story(clusters)
         events = [self._event(k, c, source) for k, c in clusters]
         return [e for e in events if e is not None]
+
+    def _date_states(self, resolved: list[_Resolved]) -> None:
+        """"Goma is now controlled by M23, which seized it in January": a state ("now controlled by") is dated by
+        the change the same sentence tells of the same place."""
+        for r in resolved:
+            if r.explicit_date or not _STATE_TRIGGER.search(self.body[r.claim.trigger[0]:r.claim.trigger[1]]):
+                continue
+            key = _place_key(r.entry)
+            change = next((x for x in resolved if x is not r and x.explicit_date and x.claim.sentence is r.claim.sentence
+                           and _place_key(x.entry) == key), None)
+            if change is not None:
+                r.date, r.precision, r.explicit_date, r.timing = change.date, change.precision, True, change.timing
 
     def _defenders_left(self, s: Sentence) -> bool:
         """Entering a place is a change only when the text says the holder left or gave way (this or next door)."""
@@ -384,8 +397,13 @@ class _Article:
         for m in re.finditer(r"(?:\b[\w'’-]+\s+){0,2}?" + re.escape(head) + r"\b",
                              self.body[c.sentence.start:c.trigger[0]], re.I):
             pass
-        phrase = m.group() if m else head
-        return re.sub(r"^(?:the|a|an|its|their|some|of|by|that|and)\s+", "", phrase.strip(), flags=re.I)
+        words = (m.group() if m else head).split()
+        keep = [words[-1]]
+        for w in reversed(words[:-1]):  # only modifiers of the noun: "Syrian rebels", "pro-government militias"
+            if not (w[:1].isupper() or "-" in w or w.lower() in _GENERIC_MODIFIERS) or w.lower() in ("the", "a", "an"):
+                break
+            keep.insert(0, w)
+        return " ".join(keep)
 
     def _named_by_head(self, head: str, until: int, country: str) -> ActorRef | None:
         """The last "<Name> <head>" phrase before ``until`` ("Al Hayash tribesmen" for "tribesmen")."""
@@ -452,7 +470,8 @@ class _Article:
                 if 0 <= e.start - place_end <= 25 and not re.search(r"[,;]|\band\b", s.text[place_end:e.start]) \
                         and e.anchor != "clause":
                     if e.anchor:
-                        return self._shifted(s, e), "day", True, False, False
+                        d = self._shifted(s, e)
+                        return d, e.precision, True, e.recalled and d == e.date, False
                     return e.date, e.precision, True, e.recalled, False
         t0, t1 = c.trigger[0] - s.start, c.trigger[1] - s.start
         obj_end = max(t1, c.place.end - s.start)
@@ -479,6 +498,13 @@ class _Article:
                 dist = 0
             if dist < best_d:
                 best, best_d = e, dist
+        if best is None and _STATE_TRIGGER.search(self.body[c.trigger[0]:c.trigger[1]]):
+            # "Mariupol is now controlled by Russia after it fell in May 2022": the state dates from that change
+            since = [e for e in exprs if e.start >= t1 and not e.anchor and (not e.relative or e.precision != "day")
+                     and re.search(
+                r"\b(?:after|since)\b[^,;]*$", s.text[obj_end:e.start], re.I)]
+            if since:
+                return since[0].date, since[0].precision, True, since[0].recalled, False
         if best is None:
             said = [e for e in exprs if re.search(r"\b(?:said|announced|reported|confirmed|told)\s+(?:\w+\s+)?$",
                                                   s.text[max(0, e.start - 25):e.start], re.I) and e.precision == "day"
@@ -487,7 +513,8 @@ class _Article:
                 return said[0].date, "day", True, False, True
             return None, "day", False, False, False
         if best.anchor:
-            return self._shifted(s, best), "day", True, False, False
+            d = self._shifted(s, best)
+            return d, best.precision, True, best.recalled and d == best.date, False
         return best.date, best.precision, True, best.recalled, False
 
     def _story_dates(self) -> list[tuple[int, dates.DateExpr]]:
@@ -501,7 +528,8 @@ class _Article:
         """The day named by "a day after <clause>" (counted from the main clause's day) or "a day earlier" / "the
         next day" (counted from the story's last day named before it, a change's day rather than a saying's)."""
         pos = s.start + e.start
-        plain = [(p, x) for p, x in self._story_dates() if not x.anchor and x.precision == "day" and not x.recalled]
+        plain = [(p, x) for p, x in self._story_dates() if not x.anchor and not x.recalled
+                 and (x.precision == "day" or e.shift_unit != "day")]  # months and years count from any date
         if e.anchor == "clause":
             # the main clause's day: the nearest day before the count in the sentence, else after its clause
             same = [(p, x) for p, x in plain if s.start <= p < s.end]
@@ -697,6 +725,9 @@ class _Article:
         return None
 
 
+_GENERIC_MODIFIERS = frozenset("armed local rival islamist jihadist tribal allied opposition rebel sunni shia shiite "
+                               "kurdish arab ethnic hardline radical militant separatist unidentified unknown".split())
+_STATE_TRIGGER = re.compile(r"\bnow\b|\b(?:is|are)\s+in\s+(?:\w+\s+)?control\b|\b(?:has|have)\s+(?:\w+\s+)?control\b", re.I)
 _FACILITY_AFTER = re.compile(r"\s+(?:international\s+)?(?:airport|air\s*base|airbase|airfield|port|bridge|dam|prison|"
                              r"barracks|university|hospital|checkpoint|crossing|refinery|power\s+plant)\b", re.I)
 _PLUPERFECT = re.compile(r"\bhad\s+(?:(?:already|also|first|earlier|briefly|previously|long|since)\s+)?$", re.I)

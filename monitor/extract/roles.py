@@ -130,6 +130,7 @@ _GENERIC_NS_WORDS = (r"rebels?|militants?|insurgents?|jihadists?|islamists?|figh
                      r"opposition|groups?|alliance|coalition|separatists?|militias?|militiamen|guerrillas?|mujahideen|"
                      r"factions?|bandits|tribesmen|tribal\s+fighters|clansmen|vigilantes|gangs?|gang\s+members|assailants")
 _GENERIC_NON_STATE = re.compile(r"\b(?:" + _GENERIC_NS_WORDS + r")\b", re.I)
+_DECLARED_HINT = re.compile(r"declar|proclaim|pronounc", re.I)
 _ARMED_AFTER = re.compile(r"\s+(?:the\s+|all\s+)?(?:[\w'’-]+\s+){0,2}?(?:" + _GENERIC_NS_WORDS + r")\b", re.I)
 _ACTOR_HEAD_WORDS = r"Brigades?|Battalions?|Front|Movement|Army|Forces|Militia|Group|Alliance|Council|Corps|Legion|" \
                     r"Division|Regiment|Guards?|Units?|Organi[sz]ation|Resistance|Coalition|Party|Command"
@@ -220,7 +221,7 @@ def find_claims(sentence: Sentence, places: list[PlaceMention], actors: list[Act
 
     peaceful = bool(PEACEFUL.search(text))
 
-    for m in DECLARED.finditer(text):  # "the army declared Palmyra liberated": the declarer took the place
+    for m in DECLARED.finditer(text) if _DECLARED_HINT.search(text) else ():  # "declared Palmyra liberated"
         if m.group("free") and not _ARMED_AFTER.match(text[m.end():]) and not any(
                 0 <= a.start - base - m.end() <= 12 for a in actors):
             continue  # "declared Goma free of cholera": free of something else than an armed group
@@ -381,7 +382,8 @@ def find_claims(sentence: Sentence, places: list[PlaceMention], actors: list[Act
                 _mark(c, text[:m.start()])
                 claims.append(c)
 
-    for m, targets in verb_objects(LEAVING):  # "..., leaving it / the town in the hands of X": X holds it now
+    # "..., leaving it / the town in the hands of X": X holds it now
+    for m, targets in verb_objects(LEAVING) if "left" in text or "leaving" in text else ():
         for place in targets[:1]:
             to = _LEFT_TO.match(text[place.end - base:])
             if not to:
@@ -485,6 +487,7 @@ _IT_SUBJECT = re.compile(
     r"(?:^|[,;:]\s*|\b(?:and|but|until|before|when|after|as|then)\s+)(?P<it>[Ii]t)\s+(?=(?:(?:finally|eventually|later|"
     r"quickly|briefly|then|soon|itself)\s+)?(?:fell\s+(?:in)?to|f(?:ell|alls)\s+under|came\s+under|(?:was|had\s+been|has\s+"
     r"been)\s+(?:captured|seized|overrun|retaken|recaptured|liberated|taken\s+over|conquered|declared\s+liberated)))")
+_IT_WORD = re.compile(r"\b[Ii]t\b")
 # what "it" stands for when not a place
 _IT_THING = re.compile(r"\b(?:helicopter|drone|plane|aircraft|jet|vehicle|tank|truck|convoy|ship|boat|vessel|weapons?|"
                        r"depot|cache|flag|statement|video|footage|report|offensive|operation|attack|deal|agreement|"
@@ -497,6 +500,8 @@ def _pronoun_references(text: str, base: int, candidates: list[PlaceMention]) ->
     object of a change verb ("they seized it on Friday") or the subject of a passive / "fell to" ("It fell to
     the rebels"). Not when something else that "it" could be is named before it in the sentence (a helicopter, a deal)."""
     out = []
+    if not _IT_WORD.search(text):
+        return out
     hits = [m.start("it") for m in _IT_OBJECT.finditer(text)] + [m.start("it") for m in _IT_SUBJECT.finditer(text)]
     for pos in sorted(set(hits)):
         at = base + pos
