@@ -237,3 +237,19 @@ def test_the_day_forces_entered_yields_to_the_day_the_change_completed():
 def test_a_generic_taker_keeps_only_its_modifiers():
     (e,) = events("Residents of Kidal remember the day the rebels took it.")
     assert e.actor.name == "rebels" and e.timing == "background"
+
+
+def test_it_is_not_the_town_when_an_unnamed_place_was_named():
+    assert current("Rebels attacked a village near Kidal on Sunday and captured it after a short fight.") == []
+    assert current("The army set up a checkpoint in Kidal in 2015 but abandoned it on Sunday.") == []
+
+
+def test_coordinated_verb_takes_the_first_generic_subject():
+    e = one("Rebels attacked the army base in Kidal on Sunday and overran it, killing 12 soldiers, residents said.")
+    assert e.actor.side == "non_state" and e.previous.id == "mali-government"
+
+
+def test_fighters_from_a_named_group():
+    e = one("Fighters from the Turkey-backed Syrian National Army captured Tal Rifaat from Kurdish-led forces on "
+            "Sunday.")
+    assert ids(e) == ("syrian-national-army", "sdf")

@@ -489,10 +489,13 @@ _IT_SUBJECT = re.compile(
     r"been)\s+(?:captured|seized|overrun|retaken|recaptured|liberated|taken\s+over|conquered|declared\s+liberated)))")
 _IT_WORD = re.compile(r"\b[Ii]t\b")
 # what "it" stands for when not a place
-_IT_THING = re.compile(r"\b(?:helicopter|drone|plane|aircraft|jet|vehicle|tank|truck|convoy|ship|boat|vessel|weapons?|"
-                       r"depot|cache|flag|statement|video|footage|report|offensive|operation|attack|deal|agreement|"
-                       r"ceasefire|truce|claim|responsibility|road|highway|bridge|dam|field|plant|refinery|crossing)\b",
-                       re.I)
+_IT_THING = re.compile(r"\b(?:helicopter|drone|plane|aircraft|jet|vehicle|tank|truck|car|bus|convoy|ship|boat|vessel|"
+                       r"weapons?|depot|cache|flag|statement|video|footage|report|offensive|operation|attack|deal|"
+                       r"agreement|ceasefire|truce|claim|responsibility|road|highway|bridge|dam|field|plant|refinery|"
+                       r"crossing|checkpoint|house|building|school|hospital|mosque|church|prison)\b|"
+                       # an unnamed place: "attacked a village near Kidal and captured it"
+                       r"\b(?:a|an|another|one)\s+(?:[\w-]+\s+)?(?:village|town|hamlet|settlement|area|district|base|"
+                       r"camp|post|position|outpost|hill|neighbou?rhood|suburb|island)\b", re.I)
 
 
 def _pronoun_references(text: str, base: int, candidates: list[PlaceMention]) -> list[PlaceMention]:
@@ -778,6 +781,16 @@ def _subject(c: Claim, text: str, base: int, vstart: int, vend: int, actors: lis
     if unknown:
         c.actor_unknown = re.sub(r"^the\s+", "", unknown[0]).strip()
         return
+    if re.search(r"\band\s+(?:(?:then|subsequently|later|also|eventually|reportedly|finally|quickly|soon)\s+)*$",
+                 span_text):
+        # "Rebels attacked the army base ... and overran it": the clause's first generic subject
+        first = next((m for m in _GENERIC_ANY.finditer(span_text)
+                      if not _PREP_BEFORE.search(span_text[max(0, m.start() - 40):m.start()])
+                      and not _MODIFIER_AFTER.match(span_text[m.end():])), None)
+        if first is not None:
+            c.actor_generic = "non_state" if _GENERIC_NON_STATE.fullmatch(first.group()) else "state"
+            c.generic_head = first.group().lower() if c.actor_generic == "non_state" else None
+            return
     g = _generic_in(span_text)
     if g:
         c.actor_generic = g
@@ -859,8 +872,17 @@ def _giver_as_previous(c: Claim, text: str, base: int, m: re.Match[str], actors:
     c.previous_head = giver.generic_head if giver.actor_generic == "non_state" else None
 
 
+_STATE_GENERIC_WORDS = r"army|troops|soldiers|government\s+forces|regime\s+forces|security\s+forces|military|junta|loyalists?"
+_GENERIC_ANY = re.compile(r"\b(?:" + _STATE_GENERIC_WORDS + "|" + _GENERIC_NS_WORDS + r")\b", re.I)
+# "the army base", "army positions": the noun is a modifier here
+_MODIFIER_AFTER = re.compile(r"\s+(?:base|camp|barracks|post|positions?|checkpoints?|headquarters|vehicles?|convoy|"
+                             r"garrison|outposts?|depot|chief|commander|spokes(?:man|woman|person))\b", re.I)
+
+
 def _subject_like(a: ActorMention, text: str, base: int) -> bool:
     rel_start, rel_end = a.start - base, a.end - base
+    if a.generic_state and _MODIFIER_AFTER.match(text[rel_end:rel_end + 30]):
+        return False  # "attacked the army base": not the subject
     before = text[:rel_start]
     if before.rfind("(") > before.rfind(")"):
         return False  # "Resistance forces (coded as Southern Resistance) took": an aside, not the subject
@@ -872,8 +894,9 @@ def _subject_like(a: ActorMention, text: str, base: int) -> bool:
         return False  # "a pro-Houthi attack", "IS-held territory": a modifier, not a subject
     if re.search(r"\b(?:forces|fighters|troops|units|militias?|militiamen|members|rebels|soldiers|men|tribesmen|"
                  r"gunmen)\s+(?:(?:who\s+are|which\s+are)\s+)?(?:loyal|allied|affiliated|aligned|belonging|close)\s+"
-                 r"(?:to|with)\s+(?:the\s+)?(?:[\w'’-]+['’]s\s+)?$|\b(?:forces|fighters|troops|units|rebels|members)"
-                 r"\s+of\s+(?:the\s+)?$", text[max(0, rel_start - 60):rel_start], re.I):
+                 r"(?:to|with)\s+(?:the\s+)?(?:[\w'’-]+['’]s\s+)?$|\b(?:forces|fighters|troops|units|rebels|members|"
+                 r"militants|militiamen|soldiers)\s+(?:of|from)\s+(?:the\s+)?(?:[\w'’]+-[\w'’-]+\s+)?$",
+                 text[max(0, rel_start - 60):rel_start], re.I):
         return True  # "forces loyal to the GNA", "fighters of the Azawad Liberation Front"
     return not _PREP_BEFORE.search(text[max(0, rel_start - 40):rel_start])
 
