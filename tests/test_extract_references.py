@@ -253,3 +253,20 @@ def test_fighters_from_a_named_group():
     e = one("Fighters from the Turkey-backed Syrian National Army captured Tal Rifaat from Kurdish-led forces on "
             "Sunday.")
     assert ids(e) == ("syrian-national-army", "sdf")
+
+
+@pytest.mark.parametrize("text", [
+    "The army declared most of Raqqa liberated on Tuesday, but fighting continued in the old city.",
+    "The army declared the Raqqa countryside liberated on Tuesday.",
+    "Iraqi commanders declared eastern Mosul liberated on Tuesday.",
+    "Government forces declared the road between Kidal and Gao liberated from the militants.",
+    "The governor declared Goma free of cholera on Friday.",
+    "The army declared Idlib province a closed military zone on Sunday.",
+])
+def test_declared_liberated_only_for_a_whole_place(text):
+    assert current(text) == []
+
+
+def test_declared_several_places_liberated():
+    found = current("The army declared Kidal, Gao and Timbuktu liberated on Sunday.")
+    assert {e.location.name for e in found} == {"Kidal", "Gao", "Timbuktu"}

@@ -130,6 +130,8 @@ _GENERIC_NS_WORDS = (r"rebels?|militants?|insurgents?|jihadists?|islamists?|figh
                      r"opposition|groups?|alliance|coalition|separatists?|militias?|militiamen|guerrillas?|mujahideen|"
                      r"factions?|bandits|tribesmen|tribal\s+fighters|clansmen|vigilantes|gangs?|gang\s+members|assailants")
 _GENERIC_NON_STATE = re.compile(r"\b(?:" + _GENERIC_NS_WORDS + r")\b", re.I)
+_DECLARED_HEAD = re.compile(r"(?:(?:the|its|their)\s+)?(?:(?:[\w-]+\s+){0,2}(?:town|city|village|hamlet|settlement|"
+                            r"locality|port|capital|stronghold|enclave)\s+of\s+(?:the\s+)?)?", re.I)
 _DECLARED_HINT = re.compile(r"declar|proclaim|pronounc", re.I)
 _ARMED_AFTER = re.compile(r"\s+(?:the\s+|all\s+)?(?:[\w'’-]+\s+){0,2}?(?:" + _GENERIC_NS_WORDS + r")\b", re.I)
 _ACTOR_HEAD_WORDS = r"Brigades?|Battalions?|Front|Movement|Army|Forces|Militia|Group|Alliance|Council|Corps|Legion|" \
@@ -227,8 +229,10 @@ def find_claims(sentence: Sentence, places: list[PlaceMention], actors: list[Act
             continue  # "declared Goma free of cholera": free of something else than an armed group
         obj_end = base + m.end("obj")
         targets = [p for p in _objects(text, base, m.start("obj"), rel_places, strict=True, actors=actors, known=known)
-                   if p.end <= obj_end and not p.wants_admin1 and not _ADMIN_AFTER.match(text[p.end - base:])]
-        if not targets or not free(m.span()):
+                   if p.end <= obj_end and not p.wants_admin1 and not p.region]
+        # the whole object is the place(s): not "most of Raqqa", "the Raqqa countryside", "eastern Mosul"
+        if not targets or not _DECLARED_HEAD.fullmatch(text[m.start("obj"):targets[0].start - base]) \
+                or not re.fullmatch(r"[\s,]*", text[targets[-1].end - base:obj_end - base]) or not free(m.span()):
             continue
         used.append(m.span())
         for place in targets:
