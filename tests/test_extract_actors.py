@@ -139,6 +139,7 @@ def test_backed_aliases_in_other_wordings(cat, phrase, actor_id):
     ("Operation Peace Spring", "turkey-government"), ("Operation Restoring Hope", "saudi-led-coalition"),
     ("Military Forces of Artsakh", "artsakh-defence-army"), ("Jalisco New Generation Cartel", "cjng"),
     ("Mayi-Mayi militia", "wazalendo"), ("Derna Protection Force", "derna-protection-force"),
+    ("pro-Turkish factions", "syrian-national-army"),
 ])
 def test_actors_added_from_the_data(cat, alias, actor_id):
     assert cat.resolve(alias).id == actor_id
