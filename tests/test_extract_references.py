@@ -270,3 +270,11 @@ def test_declared_liberated_only_for_a_whole_place(text):
 def test_declared_several_places_liberated():
     found = current("The army declared Kidal, Gao and Timbuktu liberated on Sunday.")
     assert {e.location.name for e in found} == {"Kidal", "Gao", "Timbuktu"}
+
+
+def test_it_prefers_this_sentence_then_the_story_place():
+    found = current("Rebels seized Aguelhok on Sunday. On Monday they marched to Tessalit and captured it.")
+    assert {e.location.name for e in found} == {"Aguelhok", "Tessalit"}
+    found = current("The army retook Kidal on Sunday, a week after its columns left Anefis. Officials declared it "
+                    "liberated on Monday.")
+    assert {e.location.name for e in found} == {"Kidal"}

@@ -204,7 +204,7 @@ def find_claims(sentence: Sentence, places: list[PlaceMention], actors: list[Act
     text, base = sentence.text, sentence.start
     known = [(p.start, p.end) for p in places]  # an unknown name never overlaps a known place (or landmark)
     rel_places = [p for p in places if not p.landmark] + _definite_references(text, base, [*earlier, *places], focus) \
-        + _pronoun_references(text, base, [*earlier, *places])
+        + _pronoun_references(text, base, [*earlier, *places], focus)
     rel_places.sort(key=lambda p: p.start)
     used: list[tuple[int, int]] = []
     claims: list[Claim] = []
@@ -502,7 +502,8 @@ _IT_THING = re.compile(r"\b(?:helicopter|drone|plane|aircraft|jet|vehicle|tank|t
                        r"camp|post|position|outpost|hill|neighbou?rhood|suburb|island)\b", re.I)
 
 
-def _pronoun_references(text: str, base: int, candidates: list[PlaceMention]) -> list[PlaceMention]:
+def _pronoun_references(text: str, base: int, candidates: list[PlaceMention],
+                        focus: frozenset[str] = frozenset()) -> list[PlaceMention]:
     """"it" standing for the place named last (this sentence or the ~400 characters before), when "it" is the
     object of a change verb ("they seized it on Friday") or the subject of a passive / "fell to" ("It fell to
     the rebels"). Not when something else that "it" could be is named before it in the sentence (a helicopter, a deal)."""
@@ -517,8 +518,11 @@ def _pronoun_references(text: str, base: int, candidates: list[PlaceMention]) ->
                   and not all(e.kind == "admin1" for e in p.candidates[:1])]
         if not before:
             continue
-        plain = [q for q in before if not q.landmark]
-        p = max(plain or before, key=lambda q: q.end)  # "reached the outskirts of Goma ... captured it"
+        plain = [q for q in before if not q.landmark] or before  # "reached the outskirts of Goma ... captured it"
+        here = [q for q in plain if q.start >= base]
+        topic = [q for q in plain if q.key in focus]
+        # the place named last in this sentence; else the story's news place, else the place named last
+        p = max(here or topic or plain, key=lambda q: q.end)
         if _IT_THING.search(text[:pos]):
             continue
         out.append(PlaceMention(at, at + 2, p.surface, p.key, p.candidates, False, p.wants_admin1, p.wants_city,
