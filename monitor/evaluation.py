@@ -1,6 +1,6 @@
 """``make eval``: how well the extractor finds *current* control changes, beside a naive keyword baseline.
 
-Four gold sets (the last three own, labelled alike; an absent held-out, traps or ``../shared`` file is skipped):
+Five gold sets (the last four own, labelled alike; an absent held-out, traps or ``../shared`` file is skipped):
 
 * ``../shared/data/acled-dev.jsonl`` (read at run time, never copied): ACLED coders' event notes. Rows
   that share one note are one item; the rows labelled ``government_regains``, ``non_state_overtakes`` or
@@ -10,6 +10,8 @@ Four gold sets (the last three own, labelled alike; an absent held-out, traps or
   current *and* background / denied events labelled; the extractor was developed against it.
 * ``eval/frontwatch-heldout.jsonl``: more own items in the same format, written after the extractor and kept
   out of development, to measure it on text it was not tuned on (``eval/README.md`` records the first score).
+* ``eval/frontwatch-heldout2.jsonl``: a second held-out set, written blind (its author never saw the extractor)
+  after the first held-out set had been used for decisions; ``eval/README.md`` records its first score.
 * ``eval/frontwatch-traps.jsonl``: own hard cases (recalled history in many phrasings, denials, failed
   attacks, sieges, advances, lexical traps, current changes beside recalled ones); the extractor was fixed on it.
 
@@ -73,6 +75,7 @@ ACLED_PATH = SHARED / "data" / "acled-dev.jsonl"
 OWN_PATH = REPO / "eval" / "frontwatch-eval.jsonl"
 HELDOUT_PATH = REPO / "eval" / "frontwatch-heldout.jsonl"
 TRAPS_PATH = REPO / "eval" / "frontwatch-traps.jsonl"
+HELDOUT2_PATH = REPO / "eval" / "frontwatch-heldout2.jsonl"
 
 CHANGE_LABELS = ("government_regains", "non_state_overtakes", "non_violent_transfer", "withdrawal")
 LABELS = (*CHANGE_LABELS, "no_change")
@@ -616,7 +619,8 @@ def code_version() -> dict[str, Any]:
 
 
 def run(own: Path = OWN_PATH, acled: Path = ACLED_PATH, show_progress: bool = True,
-        heldout: Path | None = HELDOUT_PATH, traps: Path | None = TRAPS_PATH) -> dict[str, Any]:
+        heldout: Path | None = HELDOUT_PATH, traps: Path | None = TRAPS_PATH,
+        heldout2: Path | None = HELDOUT2_PATH) -> dict[str, Any]:
     datasets: dict[str, list[GoldItem]] = {}
     notes: list[str] = []
     if acled.exists():
@@ -628,6 +632,8 @@ def run(own: Path = OWN_PATH, acled: Path = ACLED_PATH, show_progress: bool = Tr
         datasets["frontwatch-heldout"] = load_own(heldout, dataset="frontwatch-heldout")
     if traps is not None and traps.exists():
         datasets["frontwatch-traps"] = load_own(traps, dataset="frontwatch-traps")
+    if heldout2 is not None and heldout2.exists():
+        datasets["frontwatch-heldout2"] = load_own(heldout2, dataset="frontwatch-heldout2")
     systems, system_notes = load_systems()
     notes += system_notes
     actors = ActorMatcher.default()
@@ -720,12 +726,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--traps", type=Path, default=None,
                         help="own hard cases: recalled history, denials, failed attacks (JSON lines; default "
                              "eval/frontwatch-traps.jsonl beside the shipped --own set, skipped when absent)")
+    parser.add_argument("--heldout2", type=Path, default=None,
+                        help="the second held-out set (JSON lines; default eval/frontwatch-heldout2.jsonl beside the "
+                             "shipped --own set, skipped when absent)")
     parser.add_argument("--errors", action="store_true", help="also list every wrong call (misses, false events, ...)")
     parser.add_argument("--no-progress", action="store_true")
     args = parser.parse_args(argv)
     try:
         report = run(args.own, args.acled, show_progress=not args.no_progress and not args.json, heldout=args.heldout,
-                     traps=args.traps if args.traps is not None else TRAPS_PATH if args.own == OWN_PATH else None)
+                     traps=args.traps if args.traps is not None else TRAPS_PATH if args.own == OWN_PATH else None,
+                     heldout2=args.heldout2 if args.heldout2 is not None else HELDOUT2_PATH if args.own == OWN_PATH else None)
     except (GoldError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
