@@ -95,6 +95,10 @@ _RAID_AFTER = re.compile(
     r"before\s+(?:[\w'’-]+\s+){1,6}?(?:drove|pushed|forced|chased|flushed|beat|kicked)\s+them\s+(?:out|back)|"
     # a stay counted in hours, or a departure the text dates: "for several hours", "and left at dawn"
     r"for\s+(?:several|a\s+few|some|a\s+couple\s+of|\d+|two|three|four|five|six)\s+hours|"
+    # "but pulled out again by the evening", "withdrew again the same night": left the place they had just taken
+    r"\b(?:but|and|then|before)\s+(?:\w+\s+)?(?:pulled\s+(?:out|back)|withdrew|retreated|left|abandoned\s+it)\s+"
+    r"(?:again\b|(?:\w+\s+)?(?:by|at|before|the\s+same)\s+(?:the\s+)?(?:evening|nightfall|dusk|night|sunset|"
+    r"afternoon|end\s+of\s+the\s+day|day)\b)|"
     r"(?:and|then|before)\s+(?:left|withdrew|pulled\s+out|retreated)\s+(?:\w+\s+){0,2}?(?:at\s+(?:dawn|daybreak|"
     r"nightfall)|(?:hours|a\s+day)\s+later|the\s+(?:next|following)\s+(?:day|morning)))", re.I)
 
@@ -165,7 +169,11 @@ _DISPUTE = re.compile(
     r"around|beyond|outskirts)\b)|"  # "still holding positions a few kilometres to the west": elsewhere
     r"fighting|in\s+control|controls?|controlled|defending|in\s+the\s+city|in\s+the\s+town)|"
     r"fighting\s+(?:was\s+|is\s+)?continu\w*|continu\w*\s+(?:to\s+)?(?:fight|hold|resist))|"
-    r"\bclaims?\b[^.;]{0,40}\b(?:rejected|denied|dismissed|disputed|refuted)\b|\bwere\s+still\s+fighting\b",
+    r"\bclaims?\b[^.;]{0,40}\b(?:rejected|denied|dismissed|disputed|refuted)\b|\bwere\s+still\s+fighting\b|"
+    # the holder says the assault failed: "the army said the attack on its positions in X had been repelled"
+    r"\b(?:said|says|insisted|insists|maintained|stressed|added)\b[^.;]{0,60}\b(?:attacks?|assaults?|offensive|raids?|"
+    r"incursions?|attempts?)\b[^.;]{0,60}\b(?:had\s+been|has\s+been|have\s+been|was|were)\s+(?:\w+\s+)?"
+    r"(?:repelled|repulsed|beaten\s+back|pushed\s+back|thwarted|foiled)\b",
     re.I,
 )
 _WITNESS = re.compile(r"\b(?:residents?|witnesses?|footage|geolocated|satellite|independent|analysts?|correspondents?|"

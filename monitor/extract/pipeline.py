@@ -109,6 +109,10 @@ class EventExtractor:
     def __init__(self, gazetteer: Gazetteer, catalogue: ActorCatalogue):
         self.gazetteer = gazetteer
         self.catalogue = catalogue
+        # where armed groups fight: the prior for a place named in a story that names no country
+        self.conflict_countries = frozenset(
+            iso for r in catalogue.all() if (a := catalogue.actor(r.id)) and a.side == "non_state"
+            for iso in ([a.country] if a.country else a.countries))
 
     @classmethod
     def default(cls) -> "EventExtractor":
@@ -237,7 +241,8 @@ class _Article:
         named = countries_in(self.folded, c.sentence.start, c.sentence.end)
         if named:  # "Palma in northern Mozambique": a country named beside the place decides
             ctx = {**ctx, **{iso: ctx.get(iso, 0.0) + 2.0 for iso in named}}
-        entry, sure = resolve(c.place, self.ex.gazetteer, ctx, self.body, self.abroad)
+        entry, sure = resolve(c.place, self.ex.gazetteer, ctx, self.body, self.abroad,
+                              self.ex.conflict_countries)
         if entry is None:
             return None
         country = entry.country
@@ -418,6 +423,11 @@ class _Article:
                     or re.search(r"(?:^|[.!?\"“]\s*)$", self.body[max(0, m.start() - 3):m.start()]) and len(words) == 1:
                 continue
             found = m
+        # a catalogue name before the noun counts too, capitalised or not ("Kurdish peshmerga fighters")
+        tagged = [a for a in self.actors if a.end < until and a.actor_ids and not a.generic_state
+                  and re.match(r"\s+(?:[\w'’-]+\s+)?" + stem + r"\b", self.body[a.end:a.end + 40])]
+        if tagged and (found is None or tagged[-1].start >= found.end()):
+            return self._ref(tagged[-1], country)
         if found is None:
             return None
         for a in self.actors:
@@ -634,7 +644,7 @@ class _Article:
                 if _FACILITY_AFTER.match(self.body[p.end:p.end + 30]):
                     facility = True
                     continue
-                entry, _ = resolve(p, self.ex.gazetteer, self.ctx, self.body, self.abroad)
+                entry, _ = resolve(p, self.ex.gazetteer, self.ctx, self.body, self.abroad, self.ex.conflict_countries)
                 if entry is not None:
                     keys.add(_place_key(entry))
             if certainty.concession(s.text) and not certainty.is_denial(s.text):

@@ -244,10 +244,17 @@ def _place_vote(p: PlaceMention) -> dict[str, float]:
     countries = {e.country for e in p.candidates}
     if len(countries) == 1:
         return {next(iter(countries)): 0.5}
-    big = [e for e in p.candidates if e.population >= 100_000]
+    # a big place so named (not a big place that only lists the spelling among its alternate names)
+    big = [e for e in p.candidates if e.population >= 100_000 and _so_named(e, p.key)]
     if len({e.country for e in big}) == 1:
         return {big[0].country: 0.3}
     return {}
+
+
+def _so_named(e: Entry, key: str) -> bool:
+    """The place's own name is ``key`` ("Marawi" for "Marawi City"), not only one of its alternate spellings."""
+    name = fold(e.name)
+    return name == key or name.startswith(key + " ")
 
 
 def countries_in(folded: FoldedText, start: int, end: int) -> set[str]:
@@ -281,14 +288,17 @@ _PAREN_AFTER = re.compile(
 
 
 def resolve(mention: PlaceMention, gazetteer: Gazetteer, countries: dict[str, float], text: str = "",
-            abroad: frozenset[str] = frozenset()) -> tuple[Entry, float]:
+            abroad: frozenset[str] = frozenset(), prior: frozenset[str] = frozenset()) -> tuple[Entry, float]:
     """The mention's best candidate and how sure the choice is (0..1).
 
     A name the gazetteer does not know, or knows only far outside the article's countries, becomes an
     unresolved place (no GeoNames id) in the article's main country, located at the area named in a
     following parenthesis when there is one ("Al Hummah (As Sawadiyah, Al Bayda)"). ``abroad``: home
     countries of the state forces the article names; their neighbours count as in context (an army
-    fighting across its border).
+    fighting across its border). ``prior``: countries with armed conflicts (those the actor catalogue's armed
+    groups fight in); with no country context at all, a place so named (not only by an alternate spelling)
+    comes first, then one in those countries, then the biggest ("Salqin" is the Syrian town, not Salaqi in
+    China, whose alternate names include the spelling).
     """
     own = _place_vote(mention)  # the mention may not vote for its own reading
     countries = {iso: w - own.get(iso, 0.0) for iso, w in countries.items() if w - own.get(iso, 0.0) > 0}
@@ -296,6 +306,9 @@ def resolve(mention: PlaceMention, gazetteer: Gazetteer, countries: dict[str, fl
     area = _paren_area(mention, gazetteer, countries, text) if text else None
     if mention.candidates:
         ranked = gazetteer.rank(mention.candidates, prefer_admin1=mention.wants_admin1, countries=countries)
+        if not countries and len({e.country for e in ranked}) > 1:
+            ranked = sorted(ranked, key=lambda e: ((e.kind == ADMIN1) == mention.wants_admin1, _so_named(e, mention.key),
+                                                    e.country in prior or e.population >= 1_000_000), reverse=True)
         best = ranked[0]
         if mention.wants_city:
             cities = [e for e in ranked if e.kind != ADMIN1]

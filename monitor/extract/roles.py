@@ -580,7 +580,9 @@ def _objects(text: str, base: int, pos: int, places: list[PlaceMention], *, stri
         if first is not None and territorial and not first.wants_admin1 and not first.in_parens and not re.match(
                 r"\s+(?:district|province|region|governorate|county|state)\b", text[first.end - base:], re.I):
             gap = text[pos:first.start - base]
-            if len(gap.split()) <= 16 and not re.search(r"[.;!?]", gap):
+            # "had taken several villages ... but had not entered Hama": a new clause, the place is not the object
+            if len(gap.split()) <= 16 and not re.search(r"[.;!?]|\b(?:but|yet|while|whereas|although|though)\b", gap,
+                                                        re.I):
                 return [first]
         if territorial:  # "took control of several checkpoints, notably in Ad Daqiq"
             m = re.match(r"[^.;]{0,100}?\b(?:in|at)\s+(?=" + _NAME + ")", text[pos:])
@@ -753,7 +755,8 @@ def _subject(c: Claim, text: str, base: int, vstart: int, vend: int, actors: lis
         cut = 0  # "Syrian rebels claim they captured": the reporting subject is the taker
         head = head[:cuts[-1].start()]
     lo = base + floor + cut
-    cands = [a for a in actors if lo <= a.start and a.end <= base + vstart and _subject_like(a, text, base)]
+    cands = [a for a in actors if lo <= a.start and a.end <= base + vstart and _subject_like(a, text, base)
+             and not _driven_out(a, text, base)]
     if re.search(r"\b(?:(?:it|they|he|she)|(?:its|their|his|her)\s+(?:own\s+)?(?:forces|troops|fighters|units|men|"
                  r"soldiers))\s+(?:(?:had|have|has|was|were|is|are|now|also|then|later|first|eventually)\s+)*$",
                  head, re.I):
@@ -870,6 +873,16 @@ def _leading_chain(cands: list[ActorMention], text: str, base: int) -> list[Acto
         else:
             break
     return chain
+
+
+_DRIVEN_BEFORE = re.compile(r"\b(?:drove|driven|drive|drives|driving|pushed|forced|expelled|ousted|kicked|routed|chased|"
+                            r"flushed|evicted|dislodged|cleared)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,3}$", re.I)
+
+
+def _driven_out(a: ActorMention, text: str, base: int) -> bool:
+    """"X drove Boko Haram out of Y and took the town": the one driven out is an object, not a later verb's subject."""
+    return bool(_DRIVEN_BEFORE.search(text[max(0, a.start - base - 60):a.start - base])
+                and re.match(r"[\w\s'’-]{0,30}?\b(?:out\s+of|from)\b", text[a.end - base:a.end - base + 40], re.I))
 
 
 def _giver_as_previous(c: Claim, text: str, base: int, m: re.Match[str], actors: list[ActorMention]) -> None:
