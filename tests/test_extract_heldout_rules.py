@@ -56,3 +56,31 @@ def test_a_place_in_a_story_naming_no_country_prefers_its_own_name_and_conflict_
     assert (e.location.name, e.location.country, e.actor.id) == ("Salqin", "SY", "syria-government")
     e, = current("Rebels captured Ariha from government forces on Sunday.")
     assert e.location.country == "SY"
+
+
+def test_a_name_geonames_writes_with_an_ayn_mark_is_found():
+    from monitor.extract.normalize import fold
+
+    assert fold("Tall Rif‘at") == fold("Tal Rifaat") == fold("Tall Rif`at")
+    e, = current("Turkish-backed fighters said on Sunday they had taken Tal Rifaat after the Kurdish-led units "
+                 "that held it pulled out.")
+    assert (e.location.geonameid, e.previous.id) == (163476, "sdf")
+
+
+def test_a_month_abbreviation_is_a_whole_word():
+    from monitor.extract import dates
+
+    found = dates.find_dates("Russian troops had taken full control of Marinka, the ministry said.", PUB)
+    assert found == []
+
+
+def test_they_after_an_object_looks_back_to_the_previous_sentence():
+    text = ("Army units pressed on south of the capital this week. On Thursday they drove the last of the Kaniyat "
+            "militia's gunmen out of the suburbs, and on Friday they entered Tarhuna, meeting almost no resistance.")
+    e, = current(text, date(2020, 6, 6))
+    assert (e.location.name, e.actor.side) == ("Tarhuna", "state")
+
+
+def test_its_forces_is_the_possessive_owner_named_before():
+    e, = current("Russia's defence ministry said on Saturday that its forces had taken full control of Vuhledar.")
+    assert e.actor.id == "russia-government"

@@ -36,7 +36,7 @@ from monitor.records import Place
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 8
+FORMAT_VERSION = 9  # 9: names with an ayn written ‘ or ` are one word ("Tall Rif‘at")
 MAX_NGRAM = 6  # longest place name, in folded tokens, that the text scan looks for
 CITY, ADMIN1 = "city", "admin1"
 _CODE = re.compile(r"^[A-Z]{2,4}$")  # airport and other codes among the alternate names: "GAO" is Guantanamo's, not Gao

@@ -79,7 +79,8 @@ def tokens(text: str) -> list[Token]:
     return out
 
 
-_WORD_WITH_APOSTROPHES = re.compile(r"[^\W_]+(?:['’ʿʾ][^\W_]+)*", re.UNICODE)
+# every apostrophe-like mark ``strip_accents`` removes joins a word: GeoNames writes an ayn as ‘ or ` ("Tall Rif‘at")
+_WORD_WITH_APOSTROPHES = re.compile(r"[^\W_]+(?:['’‘`´ʿʾʼ\u02bb][^\W_]+)*", re.UNICODE)
 
 
 def is_latin(text: str) -> bool:

@@ -761,13 +761,30 @@ def _subject(c: Claim, text: str, base: int, vstart: int, vend: int, actors: lis
                  r"soldiers))\s+(?:(?:had|have|has|was|were|is|are|now|also|then|later|first|eventually)\s+)*$",
                  head, re.I):
         # "Russia's biggest gain since it captured Bakhmut": the pronoun stands for the last actor named
-        before = [a for a in actors if base <= a.start and a.end <= base + vstart and not a.generic_state]
+        # (not a possessive or the group driven out: "they drove Haftar's fighters out of X, and they entered Y")
+        they = re.search(r"\bthey\s+(?:\w+\s+)*$", head, re.I) is not None  # "its forces" may be "Russia's"
+        before = [a for a in actors if base <= a.start and a.end <= base + vstart and not a.generic_state
+                  and (not they or _subject_like(a, text, base) and not _driven_out(a, text, base))]
         if before:
             c.actors = [before[-1]]
             return
         if re.search(r"\bthey\s+(?:(?:had|have|has|was|were|is|are|now|also|then|later|first|eventually)\s+)*$",
-                     head, re.I) and not [a for a in actors if base + floor <= a.start and a.end <= base + vstart]:
+                     head, re.I) and not [a for a in actors if base + floor <= a.start and a.end <= base + vstart
+                                          and _subject_like(a, text, base) and not _driven_out(a, text, base)]:
             c.subject_pronoun = True  # "they seized it": the pipeline looks back to the previous sentence
+            # a generic noun before "they" is its antecedent only as a subject ("Rebels attacked X and they took it"),
+            # not inside an object ("they drove the last of Haftar's fighters out of X, and they entered Y")
+            span_text = text[floor + cut:vstart]
+            first = next((g for g in _GENERIC_ANY.finditer(span_text)
+                          if not _PREP_BEFORE.search(span_text[max(0, g.start() - 40):g.start()])
+                          and not _MODIFIER_AFTER.match(span_text[g.end():])
+                          and not _DRIVEN_BEFORE.search(span_text[max(0, g.start() - 60):g.start()])
+                          and not re.search(r"['’]s?\s+$", span_text[:g.start()])), None)
+            if first is not None:
+                c.subject_pronoun = False
+                c.actor_generic = "non_state" if _GENERIC_NON_STATE.fullmatch(first.group()) else "state"
+                c.generic_head = first.group().lower() if c.actor_generic == "non_state" else None
+                return
     if cands and re.search(r"\band\s+(?:(?:then|subsequently|later|also|eventually|reportedly|finally|"
                            r"quickly|soon)\s+)*$", head[cut:]):
         # a coordinated verb ("X repelled an attack ... and then captured Y"): the clause's first subject
@@ -792,6 +809,8 @@ def _subject(c: Claim, text: str, base: int, vstart: int, vend: int, actors: lis
     if unknown:
         c.actor_unknown = re.sub(r"^the\s+", "", unknown[0]).strip()
         return
+    if c.subject_pronoun:
+        return  # "they" with no generic subject before it: the pipeline looks back
     if re.search(r"\band\s+(?:(?:then|subsequently|later|also|eventually|reportedly|finally|quickly|soon)\s+)*$",
                  span_text):
         # "Rebels attacked the army base ... and overran it": the clause's first generic subject
