@@ -84,3 +84,32 @@ def test_they_after_an_object_looks_back_to_the_previous_sentence():
 def test_its_forces_is_the_possessive_owner_named_before():
     e, = current("Russia's defence ministry said on Saturday that its forces had taken full control of Vuhledar.")
     assert e.actor.id == "russia-government"
+
+
+def test_a_known_place_in_a_list_with_an_unknown_name_is_an_object_too():
+    events = current("M23 rebels seized the villages of Kibumba and Rutshuru on Sunday after the army pulled back.")
+    assert sorted(e.location.name for e in events) == ["Kibumba", "Rutshuru"]
+
+
+def test_denying_an_accusation_is_not_denying_a_capture():
+    events = current("M23 rebels captured Bunagana on Sunday, residents said.\n\n"
+                     "Kinshasa accuses Kigali of backing the rebels, which Rwanda denies.")
+    assert [e.certainty for e in events] == ["reported"]
+
+
+def test_fighting_located_at_another_place_does_not_dispute_the_change():
+    events = current("Government forces retook Sirte on Sunday, officials said. Pockets of militants were still "
+                     "fighting near Harawa, a village to the east.")
+    assert [(e.location.name, e.certainty) for e in events] == [("Sirte", "reported")]
+
+
+def test_defenders_leaving_far_from_their_noun_lets_an_entry_count():
+    e, = current("Rebel forces entered Kidal on Sunday as government troops and the officials appointed by the "
+                 "capital pulled out of the town.")
+    assert e.location.name == "Kidal"
+
+
+def test_a_head_of_government_declaring_a_place_liberated_names_the_state_as_taker():
+    e, = current("Prime Minister Haider al-Abadi on Sunday declared Hit liberated after a month-long battle.",
+                 date(2016, 4, 15))
+    assert e.actor.id == "iraq-government"

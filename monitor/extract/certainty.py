@@ -195,6 +195,25 @@ def concession(sentence: str) -> bool:
     return bool(_CONCESSION.search(sentence))
 
 
+_ACCUSATION = re.compile(
+    r"\baccus(?:ed|es|ing|ations?)\b[^.;]{0,80}?\bof\s+(?:backing|supporting|arming|funding|financing|aiding|"
+    r"helping|harbou?ring|sponsoring|sending|training|equipping)\b[^.;]{0,80}\b(?:which|who|something|a\s+charge|"
+    r"an\s+accusation)\b[^.;]{0,40}\bden(?:y|ies|ied)\b|"
+    r"\bden(?:y|ies|ied|ying)\s+(?:\w+\s+){0,3}?(?:backing|supporting|arming|funding|financing|aiding|sponsoring|"
+    r"training|equipping)\b", re.I)
+
+
+def denies_accusation(sentence: str) -> bool:
+    """The denial is of an accusation about someone's role ("accuses Rwanda of backing the rebels, which Kigali
+    denies"), not of a change of hands."""
+    return bool(_ACCUSATION.search(sentence))
+
+
+def dispute_spans(sentence: str) -> list[tuple[int, int]]:
+    """Where the sentence disputes or denies (spans of the matching phrases)."""
+    return [m.span() for pattern in (_DENIAL, _DISPUTE) for m in pattern.finditer(sentence)]
+
+
 def dispute(sentence: str) -> bool:
     """The sentence denies or disputes a change ("denied the town had fallen", "said fighting continued")."""
     return bool(_DENIAL.search(sentence) or _DISPUTE.search(sentence))

@@ -57,7 +57,8 @@ _BACKGROUND_CUE = re.compile(
 _ARMED = r"(?:soldiers|troops|police(?:men)?|army|forces|defenders|garrison|gendarmes|units|militants|fighters|rebels|" \
          r"insurgents|jihadists|militiamen|militias?|the\s+group|government|regime|defenders)"
 _DEFENDERS_LEFT = re.compile(
-    r"\b" + _ARMED + r"\b[^.;]{0,40}?\b(?:withdr[ae]w\w*|withdrawn|pull(?:ed|ing)?\s+(?:out|back)|retreat\w*|"
+    r"\b" + _ARMED + r"\b(?:(?!\b(?:residents|civilians|people|families|villagers|inhabitants|thousands|hundreds)\b)"
+    r"[^.;]){0,70}?\b(?:withdr[ae]w\w*|withdrawn|pull(?:ed|ing)?\s+(?:out|back)|retreat\w*|"
     r"abandon\w*|fled|flee(?:ing)?|left\s+(?:the|their|its)|surrender\w*|collaps\w*|redeploy\w*|regroup\w*)|"
     r"\b(?:withdr[ae]w\w*|withdrawn|pull(?:ed|ing)?\s+(?:out|back))\s+(?:its|their|all)\s+(?:\w+\s+)?" + _ARMED + r"|"
     r"\bthe\s+(?:\w+\s+)?(?:withdrawal|pullback|pull-out|retreat|regrouping)\b|"
@@ -67,6 +68,10 @@ _DEFENDERS_LEFT = re.compile(
     r"raised\s+(?:their|the|its)\s+(?:\w+\s+)?flag|giving\s+\w+\s+control|handed\s+over", re.I)
 _STATE_WORDS = re.compile(r"\b(?:regime|government|army|troops|soldiers|military|junta)\b", re.I)
 _CERTAINTY_FACTOR = {"reported": 1.0, "unconfirmed": 0.8, "claimed": 0.8, "denied": 0.3}
+
+
+_LOCATED_AT = re.compile(r"\s+(?:near|around|outside|at|in)\s+(?:the\s+)?(?:[a-z]+\s+)?"
+                         r"(?P<name>(?:(?:al|el|ad|ar|as|ash)-)?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)")
 
 
 @dataclass
@@ -650,12 +655,21 @@ class _Article:
                     keys.add(_place_key(entry))
             if certainty.concession(s.text) and not certainty.is_denial(s.text):
                 continue  # "the government said troops were fighting to regain control": a concession
+            if certainty.denies_accusation(s.text) and not keys & {k for k, _c in clusters}:
+                continue  # "X accuses Rwanda of backing the rebels, which Kigali denies": not about a place
             named_here = keys & {k for k, c in clusters if c.timing == "current"}
+            # "militants were still fighting near al-Ayadiya": the dispute is located at another place
+            spans = [(s.start + a, s.start + b) for a, b in certainty.dispute_spans(s.text)]
+            surfaces = {fold(i.claim.place.surface) for _k, c in clusters for i in c.items}
+            elsewhere = not named_here and bool(spans) and all(
+                any(a <= p.start <= b + 30 and not _FACILITY_AFTER.match(self.body[p.end:p.end + 30]) for p in ps)
+                or (loc := _LOCATED_AT.match(self.body, b)) is not None and fold(loc.group("name")) not in surfaces
+                for a, b in spans)
             for key, cl in clusters:
                 if cl.timing != "current":
                     continue
                 near = any(abs(i.claim.sentence.paragraph - s.paragraph) <= 1 for i in cl.items)
-                if key in keys or (not named_here and near and not facility):
+                if key in keys or (not named_here and near and not facility and not elsewhere):
                     evidence = {i.claim.sentence.start for i in cl.items}
                     witnesses = any(certainty.confirms_holder(x.text) for x in self.sentences
                                     if abs(x.paragraph - s.paragraph) <= 1 and x.start not in evidence) or \

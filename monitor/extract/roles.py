@@ -132,6 +132,9 @@ _GENERIC_NS_WORDS = (r"rebels?|militants?|insurgents?|jihadists?|islamists?|figh
 _GENERIC_NON_STATE = re.compile(r"\b(?:" + _GENERIC_NS_WORDS + r")\b", re.I)
 _DECLARED_HEAD = re.compile(r"(?:(?:the|its|their)\s+)?(?:(?:[\w-]+\s+){0,2}(?:town|city|village|hamlet|settlement|"
                             r"locality|port|capital|stronghold|enclave)\s+of\s+(?:the\s+)?)?", re.I)
+_STATE_OFFICIAL = re.compile(r"\b(?:prime\s+minister|president|government|(?:defen[cs]e|interior)\s+minist(?:er|ry)|"
+                             r"army\s+(?:chief|spokes\w+|command)|chief\s+of\s+(?:the\s+)?(?:general\s+)?staff|"
+                             r"commander-in-chief|junta)\b(?![^,;]{0,20}\b(?:rebels?|militants?|group)\b)", re.I)
 _DECLARED_HINT = re.compile(r"declar|proclaim|pronounc", re.I)
 _ARMED_AFTER = re.compile(r"\s+(?:the\s+|all\s+)?(?:[\w'’-]+\s+){0,2}?(?:" + _GENERIC_NS_WORDS + r")\b", re.I)
 _ACTOR_HEAD_WORDS = r"Brigades?|Battalions?|Front|Movement|Army|Forces|Militia|Group|Alliance|Council|Corps|Legion|" \
@@ -239,6 +242,8 @@ def find_claims(sentence: Sentence, places: list[PlaceMention], actors: list[Act
             c = Claim(sentence, place, "regain" if m.group("re") else "gain", "active", (base + m.start(), base + m.end()),
                       peaceful=peaceful, strength=0.8)
             _subject(c, text, base, m.start(), m.end(), actors)
+            if not (c.actors or c.actor_generic or c.actor_unknown) and _STATE_OFFICIAL.search(text[:m.start()]):
+                c.actor_generic = "state"  # "Prime Minister X declared Y liberated": the state's forces took it
             _from_previous(c, text, base, place, actors, after_pos=m.end())
             _mark(c, text[:m.start()])
             claims.append(c)
@@ -572,6 +577,12 @@ def _objects(text: str, base: int, pos: int, places: list[PlaceMention], *, stri
                                                          + _AREA_NOUN.pattern, text[pos:n.start - base], re.I)
                      or not text[pos:n.start - base].strip() and _APPOSITION_PLACE.match(text[n.end - base:])]
         if names:
+            # "the towns of Kiwanja and Rutshuru": the known places in the same list of names belong to it
+            listed = _NAMES_OBJ.match(text[pos:])
+            if listed:
+                lo, hi = pos + listed.start("names"), pos + listed.end("names")
+                names = sorted([*names, *(p for p in places if lo <= p.start - base < hi and not p.landmark
+                                          and not any(n.start == p.start for n in names))], key=lambda p: p.start)
             return names
         territorial = _TERRITORY_OBJ.match(text[pos:])
         if territorial and strict and not _CONTROL_OF.match(text[pos - 12:pos + 1]) and not re.search(
