@@ -80,6 +80,30 @@ async def send_acked(topic: faust.TopicT, key: str, value: dict) -> None:
     await pending
 
 
+def rewind_uncommitted_partitions(app: faust.App, topics: set[str]) -> None:
+    """Make "earliest" true for partitions that have no committed offset yet.
+
+    Faust drops records it fetched while its flow was stopped (during a rebalance) and then seeks every
+    partition back to its committed offset; a partition that nobody ever committed (a worker died before
+    its first commit, or records arrived after it died) is not sought at all, so those records were lost.
+    After Faust's seek, such partitions of our topics are sent back to their first offset: their records
+    are read again (every stage is idempotent) rather than skipped.
+    """
+    consumer = app.consumer
+    seek_to_committed = consumer.seek_to_committed
+
+    async def seek_to_committed_or_beginning():
+        committed = await seek_to_committed()
+        never_committed = [tp for tp, offset in committed.items() if not offset and tp.topic in topics]
+        if never_committed:
+            log.debug("no committed offset: reading %s from the start", never_committed)
+            for tp in never_committed:  # offset 0; where retention removed it, "earliest" applies
+                await consumer.seek(tp, 0)
+        return committed
+
+    consumer.seek_to_committed = seek_to_committed_or_beginning
+
+
 def build_app(config: MonitorConfig, broker_url: str, services: Services) -> faust.App:
     """The Faust app with its topics, table, agents and timers."""
     app = faust.App(
@@ -111,6 +135,7 @@ def build_app(config: MonitorConfig, broker_url: str, services: Services) -> fau
         await send_acked(feed_items, item.id, item.to_json())
 
     services.set_emitter(emit_item)
+    rewind_uncommitted_partitions(app, topics=set(TOPIC_NAMES.values()))
 
     @app.agent(feed_items)
     async def clean(stream):
@@ -195,4 +220,3 @@ def build_app(config: MonitorConfig, broker_url: str, services: Services) -> fau
         log.info("shutting down")
 
     return app
-

@@ -144,10 +144,9 @@ feeds:
         alerted = [str(body) for body in hook.received]
         for place in PLACES_FIRST + PLACES_SECOND:
             assert sum(place in body for body in alerted) <= 1, f"{place} alerted twice: {alerted}"
-        if not all_stored:
-            # Known bug (see the closing note of stop 6): now and then an item emitted into a partition of
-            # the killed worker is never consumed after the rebalance on the embedded broker.
-            pytest.xfail(f"{_count(engine, 'articles')} of {total} items processed after the failover")
+        # Records sent into the dead worker's partitions before anyone committed there are read too
+        # (monitor.stream.rewind_uncommitted_partitions; without it, 1 run in 4 lost one).
+        assert all_stored, f"{_count(engine, 'articles')} of {total} items processed after the failover\n{logs()}"
         assert len(alerted) == total, alerted
         for place in PLACES_FIRST + PLACES_SECOND:
             assert sum(place in body for body in alerted) == 1, (place, alerted)
