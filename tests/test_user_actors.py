@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
@@ -29,6 +30,26 @@ def test_config_actor_files_extend_the_catalogue_for_rules(tmp_path):
     unknown = frontwatch("rules", "check", "--config", str(without), cwd=tmp_path)
     assert unknown.returncode == 1
     assert "watch.yaml:3:" in unknown.stdout and "Suqour al-Shamal" in unknown.stdout
+
+
+def test_extract_knows_the_config_actors(tmp_path):
+    (tmp_path / "local.yaml").write_text(
+        "actors:\n  - {id: northern-hawks, name: Northern Hawks Brigade, side: non_state, countries: [SY],\n"
+        "     aliases: [Suqour al-Shamal]}\n"
+    )
+    config = tmp_path / "monitor.yaml"
+    config.write_text("rules: []\nactors: [local.yaml]\n")
+    story = "Fighters of Suqour al-Shamal captured the town of Saraqib from government forces on Monday.\n"
+
+    def taker(*config_args: str) -> str | None:
+        done = subprocess.run([sys.executable, "-m", "monitor", "extract", "-", "--published", "2016-02-03", "--json",
+                               *config_args], input=story, capture_output=True, text=True, timeout=180, cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+        (event,) = json.loads(done.stdout)
+        return event["actor"]["id"]
+
+    assert taker("--config", str(config)) == "northern-hawks"
+    assert taker() != "northern-hawks"
 
 
 def test_a_broken_actor_file_is_one_line_and_exit_2(tmp_path):

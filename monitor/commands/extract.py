@@ -21,6 +21,7 @@ from typing import Iterator, Optional
 
 import typer
 
+from monitor.commands.common import ConfigOption, load_settings
 from monitor.records import Event, Source
 
 
@@ -30,8 +31,12 @@ def extract(
     jsonl: Optional[Path] = typer.Option(None, "--jsonl", help="Batch: a JSON-lines file ({id, text, published}), "
                                                                "or - for standard input."),
     as_json: bool = typer.Option(False, "--json", help="JSON output, for scripts."),
+    config: Optional[Path] = ConfigOption,
 ) -> None:
-    """Extract control-change events (who took which place, from whom, when, how sure)."""
+    """Extract control-change events (who took which place, from whom, when, how sure).
+
+    The config's own actor files (``actors:``) extend the catalogue, as they do for the monitor."""
+    load_settings(config)
     if jsonl is not None:
         if source is not None:
             _fail("give either an article or --jsonl INPUT, not both")
