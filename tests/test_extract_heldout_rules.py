@@ -113,3 +113,15 @@ def test_a_head_of_government_declaring_a_place_liberated_names_the_state_as_tak
     e, = current("Prime Minister Haider al-Abadi on Sunday declared Hit liberated after a month-long battle.",
                  date(2016, 4, 15))
     assert e.actor.id == "iraq-government"
+
+
+def test_a_country_in_the_dateline_is_no_actor():
+    e, = current("GAO, Mali - Fighters of the Islamic State Sahel Province overran the army camp in Menaka on Sunday "
+                 "and still held the town on Monday, two local sources said.")
+    assert e.actor.side == "non_state"
+
+
+def test_a_next_sentence_saying_the_claim_is_unverified_makes_it_unconfirmed():
+    e, = current("The group said on Monday that its fighters had seized Djibo on Sunday. The claim could not be "
+                 "independently verified.")
+    assert e.certainty == "unconfirmed"

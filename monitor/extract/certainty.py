@@ -209,6 +209,17 @@ def denies_accusation(sentence: str) -> bool:
     return bool(_ACCUSATION.search(sentence))
 
 
+_UNVERIFIED_NOTE = re.compile(
+    r"^\W*(?:the|this|that|these|those|its|their|such|the\s+group['’]s)\s+(?:\w+\s+){0,2}?(?:claims?|reports?|"
+    r"accounts?|statements?|assertions?|footage|videos?|pictures?|images?)\s+(?:could|can|has|have|had|was|were|is|are)"
+    r"(?:\s+not|n['’]t)\s+(?:yet\s+)?(?:be\s+|been\s+)?(?:independently\s+)?(?:verified|confirmed)\b", re.I)
+
+
+def unverified_note(sentence: str) -> bool:
+    """A sentence that says the one before it is unverified ("The claim could not be independently verified.")."""
+    return bool(_UNVERIFIED_NOTE.search(sentence))
+
+
 def dispute_spans(sentence: str) -> list[tuple[int, int]]:
     """Where the sentence disputes or denies (spans of the matching phrases)."""
     return [m.span() for pattern in (_DENIAL, _DISPUTE) for m in pattern.finditer(sentence)]

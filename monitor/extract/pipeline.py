@@ -140,6 +140,8 @@ class EventExtractor:
         dateline = find_dateline(body)
         folded = FoldedText(body)
         actors = self.catalogue.find(folded)
+        if dateline:  # "MAIDUGURI, Nigeria -" locates the story; it names no actor
+            actors = [a for a in actors if a.end > dateline.end]
         blocked = [(a.start, a.end) for a in actors]
         if dateline:
             blocked.append((0, dateline.end))
@@ -268,6 +270,11 @@ class _Article:
         said = self.body[lo:c.sentence.end]
         spans = [(a.start - lo, a.end - lo) for a in s_actors]
         cert = certainty.attribution(said, spans, c.trigger[0] - lo)
+        if cert == "reported":  # "... had taken the camp in X. The claim could not be independently verified."
+            i = self.sentences.index(c.sentence)
+            nxt = self.sentences[i + 1] if i + 1 < len(self.sentences) else None
+            if nxt is not None and nxt.paragraph == c.sentence.paragraph and certainty.unverified_note(nxt.text):
+                cert = "unconfirmed"
         conf = c.strength * quality * sure * _CERTAINTY_FACTOR[cert] * (0.85 if c.place.antecedent else 1.0)
         if certainty.source_kind(said, spans) == "party":
             conf *= 0.9  # a side's own word, undisputed: reported, but less sure than a monitor's
