@@ -244,11 +244,22 @@ def test_every_own_item_is_well_formed(own_lines):
     assert len({row["id"] for row in own_lines}) == len(own_lines)
 
 
-def test_heldout_items_are_well_formed_and_distinct_from_the_own_set(own_lines):
-    heldout = [json.loads(line) for line in HELDOUT_PATH.read_text(encoding="utf-8").splitlines() if line.strip()]
-    assert {row["id"]: check_item(row) for row in heldout if check_item(row)} == {}
-    assert not {row["id"] for row in heldout} & {row["id"] for row in own_lines}
-    assert not {row["text"] for row in heldout} & {row["text"] for row in own_lines}
+OTHER_OWN_SETS = sorted(p for p in OWN_PATH.parent.glob("frontwatch-*.jsonl") if p != OWN_PATH)
+
+
+def test_the_other_own_sets_are_there():
+    assert {p.name for p in OTHER_OWN_SETS} >= {"frontwatch-heldout.jsonl", "frontwatch-traps.jsonl"}
+    assert HELDOUT_PATH in OTHER_OWN_SETS
+
+
+@pytest.mark.parametrize("path", OTHER_OWN_SETS, ids=lambda p: p.stem)
+def test_other_own_sets_are_well_formed_and_distinct_from_the_own_set(path, own_lines):
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert rows
+    assert {row["id"]: check_item(row) for row in rows if check_item(row)} == {}
+    assert len({row["id"] for row in rows}) == len(rows)
+    assert not {row["id"] for row in rows} & {row["id"] for row in own_lines}
+    assert not {row["text"] for row in rows} & {row["text"] for row in own_lines}
 
 
 def test_own_set_size_spread_and_hard_negatives(own_lines):
