@@ -4,17 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from monitor.extract.pipeline import EventExtractor
-
-PUB = date(2024, 3, 11)  # a Monday
-
-
-def extract(text: str, published: date = PUB):
-    return EventExtractor.default().extract(text, published=published)
-
-
-def current(text: str, published: date = PUB):
-    return [e for e in extract(text, published) if e.timing == "current" and e.certainty != "denied"]
+from tests.extraction import PUB, current, events
 
 
 def test_holder_saying_the_assault_was_repelled_with_witnesses_is_a_denial():
@@ -22,7 +12,7 @@ def test_holder_saying_the_assault_was_repelled_with_witnesses_is_a_denial():
             "The army said the attack on its camp in Djibo had been repulsed. Residents said troops were patrolling "
             "the main market on Monday.")
     assert current(text) == []
-    assert [e.certainty for e in extract(text)] == ["denied"]
+    assert [e.certainty for e in events(text)] == ["denied"]
 
 
 def test_seized_then_pulled_out_again_is_a_raid():

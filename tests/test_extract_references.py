@@ -7,17 +7,7 @@ from datetime import date
 
 import pytest
 
-from monitor.extract.pipeline import EventExtractor
-
-PUB = date(2024, 3, 11)  # a Monday
-
-
-def events(text: str, published: date = PUB):
-    return EventExtractor.default().extract(text, published=published)
-
-
-def current(text: str, published: date = PUB):
-    return [e for e in events(text, published) if e.timing == "current" and e.certainty != "denied"]
+from tests.extraction import PUB, current, events
 
 
 def one(text: str, published: date = PUB):
