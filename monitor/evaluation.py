@@ -732,10 +732,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--errors", action="store_true", help="also list every wrong call (misses, false events, ...)")
     parser.add_argument("--no-progress", action="store_true")
     args = parser.parse_args(argv)
+
+    def beside_own(given: Path | None, shipped: Path) -> Path | None:
+        """A set given on the command line, else the shipped one, but only beside the shipped dev set."""
+        return given if given is not None else shipped if args.own == OWN_PATH else None
+
     try:
         report = run(args.own, args.acled, show_progress=not args.no_progress and not args.json, heldout=args.heldout,
-                     traps=args.traps if args.traps is not None else TRAPS_PATH if args.own == OWN_PATH else None,
-                     heldout2=args.heldout2 if args.heldout2 is not None else HELDOUT2_PATH if args.own == OWN_PATH else None)
+                     traps=beside_own(args.traps, TRAPS_PATH), heldout2=beside_own(args.heldout2, HELDOUT2_PATH))
     except (GoldError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

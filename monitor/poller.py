@@ -58,7 +58,7 @@ class PollerGroup:
         """Poll exactly these feeds: start tasks for new or changed ones, cancel the rest."""
         wanted = {feed.url: feed for feed in feeds}
         stale = [url for url, (feed, _t) in self._tasks.items() if wanted.get(url) != feed]
-        await self._cancel([self._tasks.pop(url)[1] for url in stale])
+        await cancel_and_wait([self._tasks.pop(url)[1] for url in stale])
         for url, feed in wanted.items():
             if url not in self._tasks:
                 await asyncio.to_thread(self.store.ensure_feed, feed.url, feed.display_name)
@@ -67,15 +67,11 @@ class PollerGroup:
 
     async def stop(self) -> None:
         """Cancel every poller and close the HTTP session."""
-        await self._cancel([task for _feed, task in self._tasks.values()])
+        await cancel_and_wait([task for _feed, task in self._tasks.values()])
         self._tasks.clear()
         if self._session is not None:
             await self._session.close()
             self._session = None
-
-    @staticmethod
-    async def _cancel(tasks: list[asyncio.Task]) -> None:
-        await cancel_and_wait(tasks)
 
     async def _run(self, feed: FeedConfig) -> None:
         await asyncio.sleep(self.decider.first_delay(feed.interval, self._random.random()))

@@ -652,11 +652,10 @@ class _Article:
                        denials: list[tuple[Sentence, list[PlaceMention]]]) -> None:
         for s, ps in denials:
             keys = set()
-            facility = False  # "Bukavu airport ... was still under its control": the airport, not the city
-            for p in ps:
-                if _FACILITY_AFTER.match(self.body[p.end:p.end + 30]):
-                    facility = True
-                    continue
+            # "Bukavu airport ... was still under its control": the airport, not the city
+            places = [p for p in ps if not _FACILITY_AFTER.match(self.body[p.end:p.end + 30])]
+            facility = len(places) < len(ps)
+            for p in places:
                 entry, _ = resolve(p, self.ex.gazetteer, self.ctx, self.body, self.abroad, self.ex.conflict_countries)
                 if entry is not None:
                     keys.add(_place_key(entry))
@@ -669,7 +668,7 @@ class _Article:
             spans = [(s.start + a, s.start + b) for a, b in certainty.dispute_spans(s.text)]
             surfaces = {fold(i.claim.place.surface) for _k, c in clusters for i in c.items}
             elsewhere = not named_here and bool(spans) and all(
-                any(a <= p.start <= b + 30 and not _FACILITY_AFTER.match(self.body[p.end:p.end + 30]) for p in ps)
+                any(a <= p.start <= b + 30 for p in places)
                 or (loc := _LOCATED_AT.match(self.body, b)) is not None and fold(loc.group("name")) not in surfaces
                 for a, b in spans)
             for key, cl in clusters:
