@@ -10,8 +10,9 @@ Five gold sets (the last four own, labelled alike; an absent held-out, traps or 
   current *and* background / denied events labelled; the extractor was developed against it.
 * ``eval/frontwatch-heldout.jsonl``: more own items in the same format, written after the extractor and kept
   out of development, to measure it on text it was not tuned on (``eval/README.md`` records the first score).
-* ``eval/frontwatch-heldout2.jsonl``: a second held-out set, written blind (its author never saw the extractor)
-  after the first held-out set had been used for decisions; ``eval/README.md`` records its first score.
+* ``eval/frontwatch-heldout2.jsonl``, ``eval/frontwatch-heldout3.jsonl``: held-out sets written blind (their
+  author never saw the extractor), each after the one before had been used for decisions; ``eval/README.md``
+  records each first score.
 * ``eval/frontwatch-traps.jsonl``: own hard cases (recalled history in many phrasings, denials, failed
   attacks, sieges, advances, lexical traps, current changes beside recalled ones); the extractor was fixed on it.
 
@@ -76,6 +77,14 @@ OWN_PATH = REPO / "eval" / "frontwatch-eval.jsonl"
 HELDOUT_PATH = REPO / "eval" / "frontwatch-heldout.jsonl"
 TRAPS_PATH = REPO / "eval" / "frontwatch-traps.jsonl"
 HELDOUT2_PATH = REPO / "eval" / "frontwatch-heldout2.jsonl"
+HELDOUT3_PATH = REPO / "eval" / "frontwatch-heldout3.jsonl"
+# the own sets scored beside the dev set, in report order: (name, shipped path, what it is)
+OTHER_SETS = (
+    ("heldout", HELDOUT_PATH, "own held-out items, written after the extractor"),
+    ("traps", TRAPS_PATH, "own hard cases: recalled history, denials, failed attacks"),
+    ("heldout2", HELDOUT2_PATH, "the second held-out set, written blind"),
+    ("heldout3", HELDOUT3_PATH, "the third held-out set, written blind"),
+)
 
 CHANGE_LABELS = ("government_regains", "non_state_overtakes", "non_violent_transfer", "withdrawal")
 LABELS = (*CHANGE_LABELS, "no_change")
@@ -619,8 +628,11 @@ def code_version() -> dict[str, Any]:
 
 
 def run(own: Path = OWN_PATH, acled: Path = ACLED_PATH, show_progress: bool = True,
-        heldout: Path | None = HELDOUT_PATH, traps: Path | None = TRAPS_PATH,
-        heldout2: Path | None = HELDOUT2_PATH) -> dict[str, Any]:
+        others: dict[str, Path | None] | None = None) -> dict[str, Any]:
+    """Score every set. ``others``: the own sets beside the dev set by short name (``heldout``, ``traps`` ...);
+    default: the shipped ones; a missing file or ``None`` is skipped."""
+    if others is None:
+        others = {name: path for name, path, _what in OTHER_SETS}
     datasets: dict[str, list[GoldItem]] = {}
     notes: list[str] = []
     if acled.exists():
@@ -628,12 +640,9 @@ def run(own: Path = OWN_PATH, acled: Path = ACLED_PATH, show_progress: bool = Tr
     else:
         notes.append(f"{acled} not found (no ../shared next to the repo): evaluating the own set only")
     datasets["frontwatch-eval"] = load_own(own)
-    if heldout is not None and heldout.exists():
-        datasets["frontwatch-heldout"] = load_own(heldout, dataset="frontwatch-heldout")
-    if traps is not None and traps.exists():
-        datasets["frontwatch-traps"] = load_own(traps, dataset="frontwatch-traps")
-    if heldout2 is not None and heldout2.exists():
-        datasets["frontwatch-heldout2"] = load_own(heldout2, dataset="frontwatch-heldout2")
+    for name, path in others.items():
+        if path is not None and path.exists():
+            datasets[f"frontwatch-{name}"] = load_own(path, dataset=f"frontwatch-{name}")
     systems, system_notes = load_systems()
     notes += system_notes
     actors = ActorMatcher.default()
@@ -721,25 +730,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print the scores as JSON (for scripts)")
     parser.add_argument("--own", type=Path, default=OWN_PATH, help="own labelled items (JSON lines)")
     parser.add_argument("--acled", type=Path, default=ACLED_PATH, help="ACLED dev notes (JSON lines)")
-    parser.add_argument("--heldout", type=Path, default=HELDOUT_PATH,
-                        help="own held-out items, written after the extractor (JSON lines; skipped when absent)")
-    parser.add_argument("--traps", type=Path, default=None,
-                        help="own hard cases: recalled history, denials, failed attacks (JSON lines; default "
-                             "eval/frontwatch-traps.jsonl beside the shipped --own set, skipped when absent)")
-    parser.add_argument("--heldout2", type=Path, default=None,
-                        help="the second held-out set (JSON lines; default eval/frontwatch-heldout2.jsonl beside the "
-                             "shipped --own set, skipped when absent)")
+    for name, path, what in OTHER_SETS:
+        parser.add_argument(f"--{name}", type=Path, default=None,
+                            help=f"{what} (JSON lines; default {path.relative_to(REPO)} beside the shipped --own set, "
+                                 "skipped when absent)")
     parser.add_argument("--errors", action="store_true", help="also list every wrong call (misses, false events, ...)")
     parser.add_argument("--no-progress", action="store_true")
     args = parser.parse_args(argv)
 
-    def beside_own(given: Path | None, shipped: Path) -> Path | None:
-        """A set given on the command line, else the shipped one, but only beside the shipped dev set."""
-        return given if given is not None else shipped if args.own == OWN_PATH else None
-
+    # a set given on the command line, else the shipped one, but only beside the shipped dev set
+    others = {name: getattr(args, name) or (path if args.own == OWN_PATH else None) for name, path, _w in OTHER_SETS}
     try:
-        report = run(args.own, args.acled, show_progress=not args.no_progress and not args.json, heldout=args.heldout,
-                     traps=beside_own(args.traps, TRAPS_PATH), heldout2=beside_own(args.heldout2, HELDOUT2_PATH))
+        report = run(args.own, args.acled, show_progress=not args.no_progress and not args.json, others=others)
     except (GoldError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
