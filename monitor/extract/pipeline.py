@@ -36,14 +36,15 @@ _TRIGGER_ANY = re.compile(
     r"entered|enter\b|hands\b|held\b|declar|proclaim|leaving|(?:walk|march|roll|pour|stream|mov)ed\s+in",
     re.I,
 )
+_COUNT = r"(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|" \
+         r"several|few|many|\d+)"  # "ten years on", "two weeks after"
 _BACKGROUND_CUE = re.compile(
     r"\b(?:once|previously|formerly|in\s+the\s+past|years?\s+ago|decades?\s+ago|used\s+to|originally|at\s+the\s+time|"
     r"back\s+then|first\s+(?:captured|seized|took|taken|fell)|had\s+(?:been\s+)?(?:held|controlled)\s+since|"
     r"has\s+(?:been\s+)?(?:held|controlled)\s+since|since\s+(?:19|20)\d\d|"
-    r"(?:(?:a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|several|few|many|"
-    r"\d+)\s+(?:weeks?|months?|years?)|weeks|months|years|(?:several|few|many)\s+days|days)\s+(?:after|since|before)|"
-    r"(?:less|more)\s+than\s+(?:a|one|two|three)\s+(?:weeks?|months?|years?)\s+(?:after|since|ago)|"
-    r"anniversary|(?:a|one|two|three|\d+)\s+(?:decades?|years?)\s+on|"
+    r"(?:" + _COUNT + r"\s+(?:weeks?|months?|years?)|weeks|months|years|(?:several|few|many)\s+days|days)\s+(?:after|since|before)|"
+    r"(?:less|more)\s+than\s+" + _COUNT + r"\s+(?:weeks?|months?|years?)\s+(?:after|since|ago)|"
+    r"anniversary|" + _COUNT + r"\s+(?:decades?|years?)\s+on\b|"
     r"(?:early|earlier)\s+in\s+the\s+(?:war|conflict|invasion|uprising|insurgency)|"
     r"(?:start|beginning|outset|early\s+(?:days|weeks|months)|first\s+(?:days|weeks|months|year))\s+of\s+the\s+"
     r"(?:war|conflict|invasion|uprising|insurgency|revolution|civil\s+war)|at\s+the\s+height\s+of|"
@@ -219,7 +220,7 @@ class _Article:
                     if r.timing == "current" and r.actor and r.actor.side == "non_state":
                         self.last_current_actor = r.actor
         self._date_states(resolved)
-        clusters = self._merge(resolved)
+        clusters = [(k, c) for k, c in self._merge(resolved) if not self._raid_ended(k, c)]
         self._apply_denials(clusters, denials)
         self._fill_from_story(clusters)
         events = [self._event(k, c, source) for k, c in clusters]
@@ -236,6 +237,22 @@ class _Article:
                            and _place_key(x.entry) == key), None)
             if change is not None:
                 r.date, r.precision, r.explicit_date, r.timing = change.date, change.precision, True, change.timing
+
+    def _raid_ended(self, key: str, cl: _Cluster) -> bool:
+        """"Militants attacked X ... The militants withdrew from X on 12 May": attackers leaving a place the story
+        says they attacked (not took) end a raid; nobody's holding changed."""
+        first = min(cl.items, key=lambda r: r.claim.sentence.start)
+        if cl.timing != "current" or any(r.claim.kind != "withdraw" or r.actor for r in cl.items) or not (
+                first.previous is not None and first.previous.side == "non_state"):
+            return False
+        for p in self.places:
+            if p.start >= first.claim.sentence.start or not _ATTACKED_BEFORE.search(
+                    self.body[max(0, p.start - 40):p.start]):
+                continue
+            entry, _ = resolve(p, self.ex.gazetteer, self.ctx, self.body, self.abroad, self.ex.conflict_countries)
+            if entry is not None and _place_key(entry) == key:
+                return True
+        return False
 
     def _defenders_left(self, s: Sentence) -> bool:
         """Entering a place is a change only when the text says the holder left or gave way (this or next door)."""
@@ -756,6 +773,8 @@ class _Article:
         return None
 
 
+_ATTACKED_BEFORE = re.compile(r"\b(?:attack(?:ed|ing)?|raid(?:ed|ing)?|assault(?:ed|ing)?|stormed|storming|struck|"
+                             r"hit|ambush(?:ed|ing)?)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}$", re.I)
 _GENERIC_MODIFIERS = frozenset("armed local rival islamist jihadist tribal allied opposition rebel sunni shia shiite "
                                "kurdish arab ethnic hardline radical militant separatist unidentified unknown".split())
 _STATE_TRIGGER = re.compile(r"\bnow\b|\b(?:is|are)\s+in\s+(?:\w+\s+)?control\b|\b(?:has|have)\s+(?:\w+\s+)?control\b", re.I)

@@ -160,6 +160,8 @@ _AREA_NOUN = re.compile(r"\b(?:villages?|towns?|areas?|parts?|neighbou?rhoods?|d
                         r"buildings|offices|installations|palace)\s+"
                         r"(?:[\w'’-]+\s+){0,1}(?:in|of|around|across|at)\s+"
                         r"(?:the\s+)?(?:\w+\s+){0,2}$", re.I)
+_PART_OF = re.compile(r"\b(?:parts?|sections?|quarters?|neighbou?rhoods?|districts?|pockets?|corners?|edges?|outskirts)\s+"
+                      r"of\s+(?:the\s+)?(?:\w+\s+){0,1}$", re.I)
 _NON_PLACE_OBJ = re.compile(r"\b(?:soldiers?|fighters?|weapons?|prisoners?|hostages?|tanks?|vehicles?|ammunition|"
                             r"equipment|members?|people|civilians?|men|women|children|commanders?|leaders?|"
                             r"officers?|militants?|rebels?|trucks?|drones?|documents?|responsibility|part|place|"
@@ -253,6 +255,8 @@ def find_claims(sentence: Sentence, places: list[PlaceMention], actors: list[Act
             if not free(m.span()):
                 continue
             weak = m.group("weak") is not None
+            if re.match(r"clear", m.group(), re.I) and re.match(r"\s+(?:from|out\s+of)\b", text[m.end():], re.I):
+                continue  # "the attackers had been cleared from the town": people removed, no place taken
             if text[m.start() - 1:m.start()] == "-":
                 continue  # "Russian-occupied", "rebel-held": an adjective, not a verb
             if re.fullmatch(r"(?:re)?capture|take", m.group(), re.I) and (
@@ -328,7 +332,8 @@ def find_claims(sentence: Sentence, places: list[PlaceMention], actors: list[Act
             speaker = [a for a in actors if a.start >= base + m.end() and _REPORTED_BY.match(
                 text[m.end():a.start - base])] if m.group("poss").lower() == "our" else []
             before = [a for a in actors if a.end <= base + m.start() and not a.generic_state]
-            c.actors = speaker[:1] or before[-1:] or [a for a in actors if a.end <= base + m.start()][-1:]
+            subjects = [a for a in before if _subject_like(a, text, base)]  # not "in South Sudan's Upper Nile"
+            c.actors = speaker[:1] or subjects[-1:]  # none: the sentence's other claim on the place tells who
         elif m.group("poss"):
             poss_span = (base + m.start("poss"), base + m.end("poss"))
             c.actors = [a for a in actors if poss_span[0] <= a.start < poss_span[1]]
@@ -562,6 +567,8 @@ def _objects(text: str, base: int, pos: int, places: list[PlaceMention], *, stri
             area = _AREA_NOUN.search(gap)
             if area and (first.wants_admin1 or first.region or _ADMIN_AFTER.match(text[first.end - base:])):
                 return []  # "captured a village in Borno state": an unnamed place; the region only locates it
+            if _PART_OF.search(gap):
+                return []  # "occupying parts of the town": a foothold, not the town
             if area and re.match(r"(?:post|detachment|gendarmerie|station|compound|facilities|buildings|offices|"
                                  r"installations|checkpoint|palace)", area.group(), re.I) and not _HELD_CUE.search(text):
                 direct = False  # a police station stormed is an attack; taken and held, it stands for the town
