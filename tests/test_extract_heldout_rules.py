@@ -146,3 +146,23 @@ def test_their_hands_refers_to_the_subject_not_a_country_named_as_a_location():
     text = ("Fighters of the Tuareg rebel alliance overran the army camp in Ber, in Mali's Timbuktu region, on "
             "Sunday, and the town is now in their hands, local officials said.")
     assert {e.actor.side for e in current(text)} == {"non_state"}
+
+
+def test_army_camps_in_a_city_stand_for_the_city():
+    e, = current("KISMAYO, Somalia - Jubaland forces seized the regional parliament and the main army camps in Garbahaarey "
+                 "on Sunday after two days of fighting, elders said.")
+    assert e.location.name.startswith("Garbahaar")
+
+
+def test_a_command_headquarters_in_a_town_stands_for_the_town():
+    e, = current("The Arakan Army said on Sunday it had captured the headquarters of the military's Western Command "
+                 "in Kyaukme after weeks of fighting, and residents said the fighters were in control of the town.")
+    assert e.location.name == "Kyaukme" and e.actor.id == "arakan-army"
+
+
+def test_defenders_pulling_back_told_two_sentences_later_lets_an_entry_count():
+    text = ("The army said on Sunday it had entered Sinjah after a two-day push.\n\n"
+            "Footage showed soldiers at the main roundabout. A commander of the paramilitaries acknowledged that his "
+            "forces had pulled back to spare the town.")
+    e, = current(text)
+    assert e.location.country == "SD" and e.actor.side == "state"

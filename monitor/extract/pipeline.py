@@ -256,8 +256,9 @@ class _Article:
 
     def _defenders_left(self, s: Sentence) -> bool:
         """Entering a place is a change only when the text says the holder left or gave way (this or next door)."""
-        i = self.sentences.index(s)
-        window = " ".join(x.text for x in self.sentences[max(0, i - 1):i + 2] if abs(x.paragraph - s.paragraph) <= 1)
+        i = self.sentences.index(s)  # the sentence before, and the rest of this paragraph and the next
+        window = " ".join(x.text for x in self.sentences[max(0, i - 1):]
+                          if abs(x.paragraph - s.paragraph) <= 1 and (x.start >= s.start or x is self.sentences[i - 1]))
         return bool(_DEFENDERS_LEFT.search(window))
 
     # ------------------------------------------------------------------------------------------

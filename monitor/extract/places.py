@@ -52,6 +52,8 @@ _PLACE_MODIFIERS = frozenset(fold(w) for w in "eastern western northern southern
                               "north south east west the in at of".split())
 _CALENDAR = re.compile(r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|"
                        r"May|June|July|August|September|October|November|December)$")
+_INSTITUTION_IN = re.compile(r"\b(?:Command|Headquarters|Base|Brigade|Division|Regiment|Corps|Battalion|Airport|Prison|"
+                             r"Camp|Barracks|Garrison|Academy|University|Hospital)\s+in\s+$")
 _ADMIN_AFTER = re.compile(r"^\s*(?:province|governorate|region|state|oblast|prefecture|department|county)\b", re.I)
 _ADMIN_BEFORE = re.compile(r"\b(?:province|governorate|region|state|oblast|prefecture|department|capital)\s+of\s+"
                            r"(?:the\s+)?$", re.I)  # "the capital of Takhar": Takhar is the province
@@ -178,7 +180,8 @@ def _mention(folded: FoldedText, first: int, last: int, key: str, entries: list[
     wants_city = bool(_CITY_BEFORE.search(before)) and not wants_admin1
     noun = _NOUN_BEFORE.search(before) or _NOUN_AFTER.match(after)
     region = bool(re.search(r"\b(?:north|south|east|west|central)(?:ern|-?(?:east|west)ern)?\s+$", before, re.I)
-                  or re.search(r"[A-Z][\w'’-]+(?:\s+(?:city|town|village))?\s+in\s+$", before))  # "Zaranj in Nimruz"
+                  or re.search(r"[A-Z][\w'’-]+(?:\s+(?:city|town|village))?\s+in\s+$", before)  # "Zaranj in Nimruz"
+                  and not _INSTITUTION_IN.search(before))  # not "the Northeastern Command in Lashio"
     in_parens = before.rfind("(") > before.rfind(")")
     return PlaceMention(start, end, surface, key, tuple(entries), landmark, wants_admin1, wants_city,
                         noun.group("noun").lower() if noun else None, region=region, in_parens=in_parens)

@@ -156,10 +156,12 @@ _OBJ_STOP = re.compile(r"[.;:!?]|\b(?:after|before|when|while|following|since|be
 _AREA_NOUN = re.compile(r"\b(?:villages?|towns?|areas?|parts?|neighbou?rhoods?|districts?|localities|"
                         r"territory|ground|settlements?|hamlets?|outposts?|bases?|most|much|all|swathes?|"
                         r"control|sections?|quarters?|suburbs?|headquarters|garrison|barracks|command|airport|"
-                        r"airbase|centre|center|camp|post|detachment|gendarmerie|station|compound|facilities|"
+                        r"airbase|centre|center|camps?|posts?|detachments?|gendarmerie|stations?|compound|facilities|"
                         r"buildings|offices|installations|palace)\s+"
                         r"(?:[\w'’-]+\s+){0,1}(?:in|of|around|across|at)\s+"
                         r"(?:the\s+)?(?:\w+\s+){0,2}$", re.I)
+_FACILITY_OF = re.compile(r"\b(?:headquarters|barracks|garrison|palace|base)\s+of\s+(?:the\s+)?[^,;.()]{3,50}?\s+in\s+$",
+                          re.I)  # "the headquarters of the military's Northeastern Command in Lashio"
 _PART_OF = re.compile(r"\b(?:parts?|sections?|quarters?|neighbou?rhoods?|districts?|pockets?|corners?|edges?|outskirts)\s+"
                       r"of\s+(?:the\s+)?(?:\w+\s+){0,1}$", re.I)
 _NON_PLACE_OBJ = re.compile(r"\b(?:soldiers?|fighters?|weapons?|prisoners?|hostages?|tanks?|vehicles?|ammunition|"
@@ -558,13 +560,14 @@ def _objects(text: str, base: int, pos: int, places: list[PlaceMention], *, stri
         limit = 6 if strict else 10
         if len(words) > limit or _NON_PLACE_OBJ.search(gap) or re.search(r"[.;!?()]", gap):
             direct = False
-        elif len(words) > 2 and not (_DESCRIBED.search(gap) or _CONTROL_OF.match(text[pos - 12:pos + 1] + gap)):
+        elif len(words) > 2 and not (_DESCRIBED.search(gap) or _FACILITY_OF.search(gap)
+                                     or _CONTROL_OF.match(text[pos - 12:pos + 1] + gap)):
             direct = False  # "took control of a wooden boat carrying migrants off the coast of X"
         elif re.search(r"\b[A-Z][a-z]", gap) and any(n.end <= first.start for n in _unknown_names(text, base, pos, actors, known)):
             direct = False  # "took control of Wadi Qazzan (Sirwah, Marib)": the unknown name is the object
         else:
             stop = _OBJ_STOP.search(gap)
-            area = _AREA_NOUN.search(gap)
+            area = _AREA_NOUN.search(gap) or _FACILITY_OF.search(gap)
             if area and (first.wants_admin1 or first.region or _ADMIN_AFTER.match(text[first.end - base:])):
                 return []  # "captured a village in Borno state": an unnamed place; the region only locates it
             if _PART_OF.search(gap):
