@@ -166,3 +166,29 @@ def test_defenders_pulling_back_told_two_sentences_later_lets_an_entry_count():
             "forces had pulled back to spare the town.")
     e, = current(text)
     assert e.location.country == "SD" and e.actor.side == "state"
+
+
+def test_an_alternate_name_of_an_unpeopled_spot_next_door_does_not_geocode_a_town_the_text_locates():
+    # "Nasir" is only an alternate name of a Khartoum neighbourhood (no population) in GeoNames
+    e, = current("JUBA - Fighters of the White Army overran the garrison in Nasir, in South Sudan's Upper Nile "
+                 "state, on Sunday, and government forces lost the town, officials said.")
+    assert (e.location.name, e.location.country, e.location.geonameid) == ("Nasir", "SS", None)
+
+
+def test_denying_a_role_in_an_attack_does_not_dispute_the_change():
+    e, = current("Rebels overran Kidal on Sunday, officials said. The government accused Algeria, which denies any "
+                 "involvement, of arming the rebels.")
+    assert e.certainty == "reported"
+
+
+def test_the_day_of_the_change_wins_over_the_day_it_was_announced():
+    e, = current("JNIM said in a statement on Monday that its fighters had taken over the army camp in Djibo, in "
+                 "northern Burkina Faso, on Saturday.")
+    assert e.date == date(2024, 3, 9)
+    e, = current("Houthi fighters have captured Hazm, local officials said on Monday.\n\n"
+                 "The group said on Sunday it had taken the city. A government officer said troops had pulled out of "
+                 "Hazm on Sunday morning.")
+    assert e.date == date(2024, 3, 10)
+    # only the saying is dated: that day stands
+    e, = current("The rebels said on Saturday they had seized Hazm.")
+    assert e.date == date(2024, 3, 9)

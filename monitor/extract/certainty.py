@@ -200,7 +200,8 @@ _ACCUSATION = re.compile(
     r"helping|harbou?ring|sponsoring|sending|training|equipping)\b[^.;]{0,80}\b(?:which|who|something|a\s+charge|"
     r"an\s+accusation)\b[^.;]{0,40}\bden(?:y|ies|ied)\b|"
     r"\bden(?:y|ies|ied|ying)\s+(?:\w+\s+){0,3}?(?:backing|supporting|arming|funding|financing|aiding|sponsoring|"
-    r"training|equipping)\b", re.I)
+    r"training|equipping)\b|"
+    r"\bden(?:y|ies|ied|ying)\s+(?:\w+\s+){0,2}?(?:role|involvement|links?|ties|connections?|responsibility)\b", re.I)
 
 
 def denies_accusation(sentence: str) -> bool:

@@ -92,6 +92,7 @@ class _Resolved:
     confidence: float
     background_cue: bool
     previous_fallback: ActorRef | None = None  # the generic loser as written ("militants") when a guess fails
+    said_day: bool = False  # the date is the day a statement was made, not the day of the change
 
 
 @dataclass
@@ -298,7 +299,7 @@ class _Article:
             conf *= 0.9  # a side's own word, undisputed: reported, but less sure than a monitor's
         fallback = _generic_loser(c.previous_head) if c.previous_generic == "non_state" and c.previous_head else None
         return _Resolved(c, entry, sure, actor, assoc, quality, previous, d, precision, explicit, timing, cert,
-                         conf, cue, fallback)
+                         conf, cue, fallback, said_day)
 
     def _taker(self, c: roles.Claim, country: str, s_actors: list[ActorMention]
                ) -> tuple[ActorRef | None, float, list[str]]:
@@ -521,6 +522,8 @@ class _Article:
             exprs = [e for e in exprs if e.start < clause_end]
             if not exprs:
                 return None, "day", False, False, False
+        said_days = [e for e in exprs if _SAID_ON.search(s.text[max(0, e.start - 40):e.start])]
+        other_day = any(e.precision == "day" and e not in said_days for e in exprs)
         best, best_d = None, 1e9
         for e in exprs:
             if e.anchor == "clause" and not (e.end <= t0 and re.fullmatch(r"\s*(?:[\w'’-]+\s+){0,6}", s.text[e.end:t0])):
@@ -537,6 +540,8 @@ class _Article:
                 dist = (t0 - e.end) * 1.5
             else:
                 dist = 0
+            if other_day and e in said_days:
+                dist += 1000  # "said on Wednesday that ... had taken X on Tuesday": the day of the saying comes last
             if dist < best_d:
                 best, best_d = e, dist
         if best is None and _STATE_TRIGGER.search(self.body[c.trigger[0]:c.trigger[1]]):
@@ -556,7 +561,7 @@ class _Article:
         if best.anchor:
             d = self._shifted(s, best)
             return d, best.precision, True, best.recalled and d == best.date, False
-        return best.date, best.precision, True, best.recalled, False
+        return best.date, best.precision, True, best.recalled, best in said_days
 
     def _story_dates(self) -> list[tuple[int, dates.DateExpr]]:
         """Every date expression of the story with its offset in the body (computed once, when needed)."""
@@ -720,8 +725,9 @@ class _Article:
             previous = None
         dated = [r for r in cl.items if r.explicit_date]
         # the most precise day; a day on which forces only entered yields to the day the change is told complete
-        when = min(dated, key=lambda r: ({"day": 0, "month": 1, "year": 2}[r.precision], r.claim.voice == "enter")) \
-            if dated else best
+        # and a day of the change itself to the day someone said it had happened
+        when = min(dated, key=lambda r: ({"day": 0, "month": 1, "year": 2}[r.precision], r.said_day,
+                                         r.claim.voice == "enter")) if dated else best
         kinds = {r.claim.kind for r in cl.items}
         subtype = _subtype(actor, previous, kinds, any(r.claim.peaceful for r in cl.items), best.entry.country,
                            self.cat)
@@ -774,6 +780,8 @@ class _Article:
         return None
 
 
+_SAID_ON = re.compile(r"\b(?:said|says|announced|reported|confirmed|claimed|stated|told\s+\w+)\s+"
+                      r"(?:in\s+an?\s+(?:statement|video|post|interview)\s+)?$", re.I)
 _ATTACKED_BEFORE = re.compile(r"\b(?:attack(?:ed|ing)?|raid(?:ed|ing)?|assault(?:ed|ing)?|stormed|storming|struck|"
                              r"hit|ambush(?:ed|ing)?)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}$", re.I)
 _GENERIC_MODIFIERS = frozenset("armed local rival islamist jihadist tribal allied opposition rebel sunni shia shiite "

@@ -316,7 +316,7 @@ def resolve(mention: PlaceMention, gazetteer: Gazetteer, countries: dict[str, fl
         if mention.wants_city:
             cities = [e for e in ranked if e.kind != ADMIN1]
             best = cities[0] if cities else best
-        in_context = countries.get(best.country, 0) > 0 or any(
+        in_context = countries.get(best.country, 0) > 0 or (fold(best.name) == mention.key or best.population > 0) and any(
             best.country in neighbours(iso) for iso in abroad)  # Russian forces in a Ukrainian town
         if in_context or not countries:
             return best, (1.0 if countries or len({e.country for e in ranked}) == 1 else 0.7)
