@@ -192,3 +192,15 @@ def test_the_day_of_the_change_wins_over_the_day_it_was_announced():
     # only the saying is dated: that day stands
     e, = current("The rebels said on Saturday they had seized Hazm.")
     assert e.date == date(2024, 3, 9)
+
+
+def test_an_unverified_note_later_in_the_story_makes_a_lone_source_unconfirmed():
+    text = ("Insurgents overran the garrison town of Damasak on Saturday, a security source told this paper.\n\n"
+            "The source asked not to be named. The army did not comment, and the account could not be independently "
+            "verified because phone lines are down.")
+    e, = current(text)
+    assert e.certainty == "unconfirmed"
+    # a story that confirms itself is not made doubtful by a note about something else two paragraphs on
+    e, = current("Insurgents overran Damasak on Saturday, residents and officials said.\n\nAid groups said they had "
+                 "suspended work.\n\nThe army's account of casualties could not be independently verified.")
+    assert e.certainty == "reported"

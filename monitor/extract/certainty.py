@@ -211,7 +211,7 @@ def denies_accusation(sentence: str) -> bool:
 
 
 _UNVERIFIED_NOTE = re.compile(
-    r"^\W*(?:the|this|that|these|those|its|their|such|the\s+group['’]s)\s+(?:\w+\s+){0,2}?(?:claims?|reports?|"
+    r"(?:^\W*|\b(?:and|but|while)\s+)(?:the|this|that|these|those|its|their|such|the\s+group['’]s)\s+(?:\w+\s+){0,2}?(?:claims?|reports?|"
     r"accounts?|statements?|assertions?|footage|videos?|pictures?|images?)\s+(?:could|can|has|have|had|was|were|is|are)"
     r"(?:\s+not|n['’]t)\s+(?:yet\s+)?(?:be\s+|been\s+)?(?:independently\s+)?(?:verified|confirmed)\b", re.I)
 

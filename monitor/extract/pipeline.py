@@ -291,8 +291,8 @@ class _Article:
         cert = certainty.attribution(said, spans, c.trigger[0] - lo)
         if cert == "reported":  # "... had taken the camp in X. The claim could not be independently verified."
             i = self.sentences.index(c.sentence)
-            nxt = self.sentences[i + 1] if i + 1 < len(self.sentences) else None
-            if nxt is not None and nxt.paragraph == c.sentence.paragraph and certainty.unverified_note(nxt.text):
+            if any(certainty.unverified_note(x.text) for x in self.sentences[i + 1:i + 4]
+                   if x.paragraph - c.sentence.paragraph <= 1):
                 cert = "unconfirmed"
         conf = c.strength * quality * sure * _CERTAINTY_FACTOR[cert] * (0.85 if c.place.antecedent else 1.0)
         if certainty.source_kind(said, spans) == "party":
