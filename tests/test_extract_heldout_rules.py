@@ -204,3 +204,15 @@ def test_an_unverified_note_later_in_the_story_makes_a_lone_source_unconfirmed()
     e, = current("Insurgents overran Damasak on Saturday, residents and officials said.\n\nAid groups said they had "
                  "suspended work.\n\nThe army's account of casualties could not be independently verified.")
     assert e.certainty == "reported"
+
+
+def test_an_arabic_article_written_apart_belongs_to_the_place():
+    e, = current("On 9 March 2024, RSF forces took control of the army's 16th Division headquarters in Ed Daein "
+                 "after the troops withdrew.")
+    assert e.location.country == "SD" and e.location.geonameid is not None
+    assert e.evidence and "Ed Daein" in e.evidence[0]
+
+
+def test_a_three_letter_town_whose_folded_key_is_two_letters_is_found():
+    e, = current("The Arakan Army said on Sunday it had captured Ann, a hill town in Myanmar's Rakhine State.")
+    assert (e.location.name, e.location.country) == ("Ann", "MM") and e.location.geonameid is not None

@@ -36,7 +36,7 @@ from monitor.records import Place
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 9  # 9: names with an ayn written ‘ or ` are one word ("Tall Rif‘at")
+FORMAT_VERSION = 10  # 10: three-letter names that fold to two letters ("Ann") are indexed
 MAX_NGRAM = 6  # longest place name, in folded tokens, that the text scan looks for
 CITY, ADMIN1 = "city", "admin1"
 _CODE = re.compile(r"^[A-Z]{2,4}$")  # airport and other codes among the alternate names: "GAO" is Guantanamo's, not Gao
@@ -93,12 +93,12 @@ def _build() -> dict:
         cities.append((int(rec["geonameid"]), name, rec["countrycode"], rec.get("admin1code") or "",
                        round(float(rec["latitude"]), 5), round(float(rec["longitude"]), 5),
                        int(rec.get("population") or 0)))
-        keys = {fold(rec["name"])}
-        for alt in rec.get("alternatenames") or ():
-            if is_latin(alt) and not any(c.isdigit() for c in alt) and not _CODE.match(alt):
-                keys.add(fold(alt))
+        names = [rec["name"], *(alt for alt in rec.get("alternatenames") or ()
+                                if is_latin(alt) and not any(c.isdigit() for c in alt) and not _CODE.match(alt))]
+        # a name of three letters or more, even when folding shortens it ("Ann" folds to "an")
+        keys = {fold(n) for n in names if len(n.strip()) >= 3}
         for key in keys:
-            if len(key) >= 3:
+            if len(key) >= 2:
                 index[key].append(i)
         by_name[(rec["countrycode"], fold(rec["name"]))].append(i)
     del raw

@@ -148,7 +148,8 @@ def _mention(folded: FoldedText, first: int, last: int, key: str, entries: list[
     text, toks = folded.text, folded.tokens
     start, end = folded.span(first, last)
     # take in an article written just before the name ("al-Bab", "Ar Raqqah")
-    pre = re.search(r"\b(?:(?:[Aa]l|[Ee]l)[-\s]|(?:[Aa][nrsdtz]|[Ee][sdnz]|[Aa]sh|[Ee]sh)-)$", text[max(0, start - 5):start])
+    pre = re.search(r"\b(?:(?:[Aa]l|[Ee]l)[-\s]|(?:[Aa][nrsdtz]|[Ee][sdnz]|[Aa]sh|[Ee]sh)-|(?:A[drz]|E[dsnz]|Ash|Esh|Adh|Ath)\s)$",
+                    text[max(0, start - 5):start])  # not "At", "As", "An" + space: English words
     if pre:
         start = start - (len(text[max(0, start - 5):start]) - pre.start())
     surface = text[start:end]
@@ -160,7 +161,7 @@ def _mention(folded: FoldedText, first: int, last: int, key: str, entries: list[
     if not (head[:1].isupper() and tail[:1].isupper()):
         return None
     at_start = _sentence_start(text[max(0, start - 80):start], len(text[max(0, start - 80):start]))
-    if first == last and (key in COMMON_WORDS or len(key) < 3 or len(key) == 3 and at_start
+    if first == last and (key in COMMON_WORDS or len(head) < 3 or len(head) == 3 and at_start
                           or head.isupper() and len(head) <= 4):
         return None  # "Hit" mid-sentence is a town; at a sentence's start it is a verb
     # part of a longer capitalised name (a person, an organisation): "Ahmad Mansour", "Idlib Military Council"
