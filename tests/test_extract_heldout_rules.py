@@ -216,3 +216,27 @@ def test_an_arabic_article_written_apart_belongs_to_the_place():
 def test_a_three_letter_town_whose_folded_key_is_two_letters_is_found():
     e, = current("The Arakan Army said on Sunday it had captured Ann, a hill town in Myanmar's Rakhine State.")
     assert (e.location.name, e.location.country) == ("Ann", "MM") and e.location.geonameid is not None
+
+
+def test_a_name_the_gazetteer_lacks_in_a_list_of_towns_is_a_place_too():
+    found = current("M23 rebels took control of the towns of Rutshuru and Kabizo in eastern Congo on Sunday after "
+                    "the army withdrew, residents said.")
+    assert [(e.location.name, e.location.geonameid is None) for e in found] == [("Rutshuru", False), ("Kabizo", True)]
+
+
+def test_a_government_declaring_a_city_liberated_or_free_names_its_forces():
+    e, = current("The government declared on Sunday that the port city of Mukalla had been 'liberated' from "
+                 "al-Qaeda fighters after a two-day offensive.")
+    assert e.location.name == "Mukalla" and e.actor.side == "state"
+    e, = current("Army chief Abdel Fattah al-Burhan declared Omdurman 'free' on Sunday after his troops took the "
+                 "last districts held by the RSF.")
+    assert e.location.name == "Omdurman" and e.actor.side == "state"
+
+
+def test_storming_a_town_whose_defenders_retreat_is_a_capture_and_the_taker_still_in_control_confirms_it():
+    e, = current("Gunmen of the Viv Ansanm coalition stormed Hinche on Sunday, forcing police officers to retreat, "
+                 "officials said. On Monday the gangs were still in control of the town's main roads.")
+    assert e.location.name == "Hinche" and e.certainty == "reported"
+    # stormed and left again: a raid
+    assert current("Insurgents who stormed Macomia on Friday pulled out of the district town on Sunday, residents "
+                   "said, after the soldiers fell back to their base.") == []

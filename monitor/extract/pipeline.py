@@ -240,10 +240,19 @@ class _Article:
                 r.date, r.precision, r.explicit_date, r.timing = change.date, change.precision, True, change.timing
 
     def _raid_ended(self, key: str, cl: _Cluster) -> bool:
-        """"Militants attacked X ... The militants withdrew from X on 12 May": attackers leaving a place the story
-        says they attacked (not took) end a raid; nobody's holding changed."""
+        """A raid, not a change: the takers pull out again ("Insurgents who stormed X on Friday pulled out of the
+        town on Sunday"), or attackers leave a place the story says they attacked, not took ("Militants attacked
+        X ... The militants withdrew from X on 12 May"). Nobody's holding changed."""
+        if cl.timing != "current":
+            return False
+        leaves = [r for r in cl.items if r.claim.kind == "withdraw" and r.actor is None and r.previous is not None]
+        if any(g.actor is not None and g.actor.side == "non_state" and any(
+                x.previous.id == g.actor.id and x.claim.trigger[0] > g.claim.trigger[0]  # took, then left
+                and (g.date is None or x.date is None or x.date >= g.date) for x in leaves)
+               for g in cl.items if g.claim.kind != "withdraw"):
+            return True  # "Insurgents who stormed X on Friday pulled out of the town on Sunday"
         first = min(cl.items, key=lambda r: r.claim.sentence.start)
-        if cl.timing != "current" or any(r.claim.kind != "withdraw" or r.actor for r in cl.items) or not (
+        if any(r.claim.kind != "withdraw" or r.actor for r in cl.items) or not (
                 first.previous is not None and first.previous.side == "non_state"):
             return False
         for p in self.places:
@@ -695,7 +704,7 @@ class _Article:
                 or (loc := _LOCATED_AT.match(self.body, b)) is not None and fold(loc.group("name")) not in surfaces
                 for a, b in spans)
             for key, cl in clusters:
-                if cl.timing != "current":
+                if cl.timing != "current" or self._taker_holds(s, spans, cl):
                     continue
                 near = any(abs(i.claim.sentence.paragraph - s.paragraph) <= 1 for i in cl.items)
                 if key in keys or (not named_here and near and not facility and not elsewhere):
@@ -705,6 +714,26 @@ class _Article:
                         certainty.confirms_holder(certainty.contrast_tail(s.text))  # "X claimed ..., but residents ..."
                     if witnesses or cl.denied != "strong":
                         cl.denied = "strong" if witnesses else "weak"
+
+    def _taker_holds(self, s: Sentence, spans: list[tuple[int, int]], cl: _Cluster) -> bool:
+        """"The gangs were still in control of the town's main roads": the one said to hold on is the taker, so
+        the sentence confirms the change rather than disputing it."""
+        actor = next((r.actor for r in cl.items if r.actor), None)
+        if actor is None or not spans:
+            return False
+        for a, b in spans:
+            if not re.match(r"still|remain|retain|kept|keep|maintain", self.body[a:b], re.I):
+                return False  # a denial or a dispute ("said ..., but fighting continued"), not a holder named
+            clause = re.split(r"[,;:]|\b(?:but|while|although|whereas)\b", self.body[s.start:a])[-1]
+            lo = a - len(clause)
+            named = [m for m in self.actors if lo <= m.start < a and m.actor_ids]
+            if named:
+                if not any((ref := self._ref(m, cl.items[0].entry.country)) is not None and ref.id == actor.id
+                           for m in named):
+                    return False
+            elif roles.generic_side(clause) != actor.side:
+                return False
+        return True
 
     def _event(self, key: str, cl: _Cluster, source: Source | None) -> Event | None:
         items = sorted(cl.items, key=lambda r: (r.actor is not None, r.actor_quality, r.confidence), reverse=True)

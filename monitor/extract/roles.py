@@ -71,9 +71,9 @@ DRIVE = re.compile(
 )
 PASSIVE = re.compile(
     r"\b(?:was|were|been|being|is|are|be|got|had\s+been|has\s+been|have\s+been)\s+" + _ADV +
-    r"(?P<v>captured|seized|taken\s+over|overrun|liberated|retaken|recaptured|conquered|freed|regained|reclaimed|"
+    r"['‘\"“]?(?P<v>captured|seized|taken\s+over|overrun|liberated|retaken|recaptured|conquered|freed|regained|reclaimed|"
     r"declared\s+(?:(?:fully|completely|totally|entirely|officially)\s+)?(?:liberated|freed|free\s+of)|"
-    r"taken\s+back|won\s+back|handed\s+over|abandoned|taken|cleared)\b",
+    r"taken\s+back|won\s+back|handed\s+over|abandoned|taken|cleared)\b['’\"”]?",  # "had been 'liberated'"
     re.I,
 )
 FELL = re.compile(
@@ -96,7 +96,8 @@ FELL = re.compile(
 DECLARED = re.compile(
     r"\b(?:declar(?:ed|es|ing)|proclaim(?:ed|s|ing)|pronounc(?:ed|es|ing))\s+(?P<obj>(?:[\w'’-]+,?\s+){1,7}?)"
     r"(?:(?:to\s+(?:be|have\s+been)|as)\s+)?(?:(?:now|fully|completely|totally|entirely|officially|finally|formally)\s+)*"
-    r"(?:(?P<re>re-?)?liberated|freed|(?P<free>free\s+(?:of|from)|cleared\s+of))\b",
+    r"(?:['‘\"“]?(?:(?P<re>re-?)?liberated|freed|(?P<free>free\s+(?:of|from)|cleared\s+of))\b|"
+    r"['‘\"“]free['’\"”])",  # "declared Khartoum 'free'"
     re.I,
 )
 WITHDRAW = re.compile(
@@ -117,7 +118,7 @@ HANDOVER = re.compile(r"\b(?:hand(?:ed|s|ing)?(?:\s+(?:over|back))?|surrender(?:
                       re.I)
 _POSSESSIVE_NOMINAL = re.compile(r"['’]s\s+(?:\w+\s+)?(?:capture|seizure|fall|takeover|recapture|liberation)\b", re.I)
 ENTER = re.compile(r"\b(?P<re>re-?)?(?:entered|enters|entering|(?:walked|pushed|moved|marched|rolled|stormed|drove|"
-                   r"poured|streamed)\s+into)\b", re.I)
+                   r"poured|streamed)\s+into|stormed(?=\s+(?:the\s+(?:town|city|village)\s+of\s+)?[A-Z]))\b", re.I)
 PLAIN_FELL = re.compile(
     r"\b(?:fell|has\s+fallen|had\s+fallen|have\s+fallen)\b(?!\s+(?:on|in|near|at|short|silent|ill|back|apart|victim|"
     r"below|by|from|to|into|asleep|quiet|under|off|over|through|behind|sharply|steadily|\d))", re.I)
@@ -317,6 +318,9 @@ def find_claims(sentence: Sentence, places: list[PlaceMention], actors: list[Act
         by = re.match(r"\s*(?:[\w'’-]+\s+){0,4}?(?:by|to)\s+", after)
         if by:
             _actors_at(c, actors, base + m.end() + by.end(), text, into="actors")
+        if not (c.actors or c.actor_generic or c.actor_unknown) and re.match(r"liberat|freed|re", verb) and \
+                _STATE_OFFICIAL.search(text[:place.start - base]):
+            c.actor_generic = "state"  # "the government declared that X had been liberated": its forces took it
         _from_previous(c, text, base, place, actors, after_pos=m.end())
         _mark(c, text[:m.start()])
         claims.append(c)
@@ -462,7 +466,7 @@ def find_claims(sentence: Sentence, places: list[PlaceMention], actors: list[Act
 _DEFINITE = re.compile(r"\b(?:the|this)\s+(?:(?:strategic|key|small|besieged|embattled|northern|southern|eastern|"
                        r"western|northwestern|northeastern|southwestern|southeastern|border|coastal|provincial|"
                        r"rebel-held|government-held|frontline|front-line|ancient|desert|nearby|port|hilltop|market|"
-                       r"garrison|main|capital|oil|trading|frontier|devastated|ruined)\s+){0,2}"
+                       r"garrison|main|capital|oil|trading|frontier|devastated|ruined|district)\s+){0,2}"
                        r"(?P<noun>town|city|village|hamlet|settlement|locality|enclave|stronghold|hub)\b(?!\s+of\b|['’]s)",
                        re.I)
 _ANY_NOUN = ("hub", "stronghold", "enclave")  # "the trading hub" can stand for a town or a city
@@ -628,6 +632,11 @@ def _objects(text: str, base: int, pos: int, places: list[PlaceMention], *, stri
                 break
         else:
             break
+    listed = _NAMES_OBJ.match(text[pos:])
+    if listed and re.search(r"s\s+(?:of|at|in)\s+$", text[pos:pos + listed.start("names")]):
+        # "the towns of Rutshuru and Kiwanja": a name the gazetteer lacks in a list of places is a place too
+        extra = [n for n in _unknown_names(text, base, pos, actors, known) if n.start > first.start]
+        out = sorted([*out, *extra], key=lambda p: p.start)
     return out
 
 
