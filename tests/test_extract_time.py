@@ -247,3 +247,12 @@ def test_a_state_is_dated_by_the_change_told_beside_it():
 def test_vague_day_counts_stay_recalled():
     (e,) = dates.find_dates("days earlier", MONDAY)
     assert e.recalled and e.anchor is None
+
+
+def test_on_the_same_day_is_the_day_last_named():
+    from tests.extraction import current  # published on Monday 2024-03-11
+
+    found = current("Rebels overran Kidal on Saturday, officials said.\n\nOn the same day they also took Aguelhok "
+                    "and Tessalit, two army camps further north.")
+    assert {e.location.name: e.date for e in found} == {
+        "Kidal": date(2024, 3, 9), "Aguelhok": date(2024, 3, 9), "Tessalit": date(2024, 3, 9)}

@@ -46,12 +46,13 @@ class DateExpr:
 
 _SHIFT_NUM = r"(?:(?P<n>\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|a\s+couple\s+of|couple\s+of|" \
              r"a\s+few|few|several|some|many)\s+)?"
-_SHIFT_HINT = re.compile(r"after|before|earlier|later|previous|following|next|preceding", re.I)
+_SHIFT_HINT = re.compile(r"after|before|earlier|later|previous|following|next|preceding|same", re.I)
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("shift", re.compile(r"\b(?:" + _SHIFT_NUM + r"(?P<unit>day|week|night|month|year)s?|"
                          r"the\s+(?P<the>day|night|morning|week|month|year))"
                          r"\s+(?P<dir>after|before|earlier|later|previously)\b"
-                         r"|\bthe\s+(?P<adj>previous|following|next|preceding)\s+(?P<unit2>day|night|morning|week)\b", re.I)),
+                         r"|\bthe\s+(?P<adj>previous|following|next|preceding)\s+(?P<unit2>day|night|morning|week)\b"
+                         r"|\bthe\s+same\s+(?P<same>day|night|morning|evening|afternoon)\b", re.I)),  # "on the same day"
     ("dmy", re.compile(r"\b(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH_RE + r"(?:,?\s+(?P<y>(?:19|20)\d{2}))?\b")),
     ("mdy", re.compile(r"\b" + _MONTH_RE + r"\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s+(?P<y>(?:19|20)\d{2}))?")),
     ("my", re.compile(r"\b(?:(?:early|late|mid|the end of|the beginning of|the start of)[\s-]+)?" + _MONTH_RE +
@@ -166,6 +167,8 @@ def _shift(m: re.Match[str], g: dict, pub: date | None) -> DateExpr | None:
         return None
     if g.get("unit") and not g.get("n") and (g.get("dir") or "").lower() != "later":
         return None  # "days earlier", "years after": vague, recalled (the "vague_ago" pattern and history cues)
+    if g.get("same"):  # the day last named
+        return DateExpr(m.start(), m.end(), pub, "day", True, anchor="story", shift=0)
     unit = (g.get("unit") or g.get("the") or g.get("unit2") or "day").lower()
     plural = bool(g.get("unit")) and m.group().lower().split()[-2].endswith("s")
     n = (3 if plural else 1) if not g.get("n") else int(g["n"]) if g["n"].isdigit() else \
