@@ -253,6 +253,6 @@ def test_on_the_same_day_is_the_day_last_named():
     from tests.extraction import current  # published on Monday 2024-03-11
 
     found = current("Rebels overran Kidal on Saturday, officials said.\n\nOn the same day they also took Aguelhok "
-                    "and Tessalit, two army camps further north.")
+                    "and Tessalit, bringing to five the army camps they have seized since Thursday.")
     assert {e.location.name: e.date for e in found} == {
         "Kidal": date(2024, 3, 9), "Aguelhok": date(2024, 3, 9), "Tessalit": date(2024, 3, 9)}
