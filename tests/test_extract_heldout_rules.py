@@ -240,3 +240,15 @@ def test_storming_a_town_whose_defenders_retreat_is_a_capture_and_the_taker_stil
     # stormed and left again: a raid
     assert current("Insurgents who stormed Macomia on Friday pulled out of the district town on Sunday, residents "
                    "said, after the soldiers fell back to their base.") == []
+
+
+def test_a_hedge_on_a_participle_after_the_change_does_not_hedge_the_change():
+    e, = current("On 9 March 2024, Chadian troops took back Damasak from Boko Haram after heavy fighting, reportedly "
+                 "killing dozens of militants.")
+    assert e.certainty == "reported"
+
+
+def test_a_withdrawal_goes_to_the_side_the_story_says_took_the_place():
+    e, = current("Ukraine's army acknowledged on Sunday that its troops had withdrawn from Vuhledar, ten days after "
+                 "Russia said it had captured the town.")
+    assert e.location.name == "Vuhledar" and e.actor.id == "russia-government"

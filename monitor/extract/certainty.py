@@ -157,8 +157,9 @@ def attribution(sentence: str, party_spans: list[tuple[int, int]] = (), trigger:
             return "claimed"  # the claim verb governs this trigger's clause
     for m in _UNCONFIRMED.finditer(sentence):
         if trigger is not None and m.start() > trigger and re.fullmatch(r"reportedly|allegedly|apparently", m.group(), re.I) \
-                and re.search(r";|\band\b", sentence[trigger:m.start()]):
-            continue  # "took control of Sabha ..., and reportedly secured the airport": hedges its own verb only
+                and (re.search(r";|\band\b", sentence[trigger:m.start()])
+                     or re.match(r"\s+\w+ing\b", sentence[m.end():]) and sentence[:m.start()].rstrip().endswith(",")):
+            continue  # "..., and reportedly secured the airport", "..., reportedly killing dozens": hedges its own verb
         return "unconfirmed"
     return "reported"
 

@@ -224,6 +224,7 @@ class _Article:
         clusters = [(k, c) for k, c in self._merge(resolved) if not self._raid_ended(k, c)]
         self._apply_denials(clusters, denials)
         self._fill_from_story(clusters)
+        self._taker_of_withdrawals(clusters)
         events = [self._event(k, c, source) for k, c in clusters]
         return [e for e in events if e is not None]
 
@@ -238,6 +239,19 @@ class _Article:
                            and _place_key(x.entry) == key), None)
             if change is not None:
                 r.date, r.precision, r.explicit_date, r.timing = change.date, change.precision, True, change.timing
+
+    def _taker_of_withdrawals(self, clusters: list[tuple[str, _Cluster]]) -> None:
+        """"Its troops had withdrawn from Soledar, two weeks after Russia said it had captured it": a withdrawal
+        with no one said to move in goes to the other side that the story says took the same place."""
+        for key, cl in clusters:
+            if cl.timing != "current" or any(r.claim.kind != "withdraw" or r.actor for r in cl.items):
+                continue
+            giver = next((r.previous for r in cl.items if r.previous), None)
+            takers = [r.actor for k, other in clusters if k == key and other is not cl for r in other.items
+                      if r.actor and r.claim.kind != "withdraw" and (giver is None or r.actor.id != giver.id)]
+            if takers:
+                for r in cl.items:
+                    r.actor, r.actor_quality, r.confidence = takers[0], 0.8, r.confidence * 0.9
 
     def _raid_ended(self, key: str, cl: _Cluster) -> bool:
         """A raid, not a change: the takers pull out again ("Insurgents who stormed X on Friday pulled out of the
