@@ -242,8 +242,9 @@ class Gazetteer:
         from rapidfuzz import fuzz, process
 
         if self._suggest_keys is None:
-            self._suggest_keys = sorted({fold(row[1]) for row in self._cities if row[6] >= 1000}
-                                        | {fold(row[0]) for row in self._admin1})
+            self._suggest_keys = sorted(k for k in {fold(row[1]) for row in self._cities if row[6] >= 1000}
+                                        | {fold(row[0]) for row in self._admin1}
+                                        if len(k) >= 3)  # a two-letter key is a partial match of anything
         hits = process.extract(fold(name), self._suggest_keys, scorer=fuzz.WRatio, limit=limit * 3,
                                score_cutoff=70)
         out: list[str] = []
