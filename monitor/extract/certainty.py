@@ -36,6 +36,8 @@ _DENIAL = re.compile(
     r"\b(?:den(?:y|ied|ies|ying)|dismiss(?:ed|es|ing)?\s+(?:the\s+|these\s+|such\s+)?(?:\w+\s+)?(?:claims?|reports?)|"
     r"reject(?:ed|s|ing)?\s+(?:the\s+|these\s+|such\s+)?(?:\w+\s+)?(?:claims?|reports?)|refut(?:ed|es|ing)|"
     r"insist(?:ed|s|ing)?\b[^.]{0,80}\b(?:not|remains?|still|firmly)\b|"
+    r"insist(?:ed|s|ing)?\b[^.;]{0,80}\b(?:was|is|were|are)\s+(?:(?:safely|fully|firmly)\s+)?(?:in|under)\s+(?:the\s+)?"
+    r"(?:government|army|state|military|its|our|their)\s+(?:hands|control)|"
     r"(?<!had\s)remain(?:s|ed)?\s+(?:firmly\s+|fully\s+)?(?:in|under)\s+(?:the\s+)?(?:\w+\s+){0,2}(?:control|hands)|"
     r"still\s+(?:firmly\s+)?(?:in|under)\s+(?:the\s+)?(?:\w+\s+){0,2}(?:control|hands)|"
     r"\b(?:retain(?:ed|s|ing)?|kept|keeps|maintain(?:ed|s))\s+(?:full\s+|firm\s+)?control\b|"
@@ -89,7 +91,11 @@ def blocked(before_trigger: str) -> bool:
 
 _RAID_AFTER = re.compile(
     r"\b(?:before\s+(?:withdrawing|retreating|pulling\s+(?:out|back)|fleeing|leaving|being\s+(?:driven|pushed|forced|"
-    r"repelled|beaten)\b)|(?:then|later|subsequently)\s+(?:withdrew|retreated|pulled\s+(?:out|back)|left)|"
+    r"repelled|beaten)\b)|(?:then|later|subsequently)\s+(?:withdr[ae]w|withdraws|retreat(?:ed|s)?|pull(?:ed|s)?\s+(?:out|back)|"
+    r"left|leaves?)\b|"
+    # "Insurgents who overran X on Wednesday ... had left by Thursday evening"
+    r"(?<!troops\s)(?<!soldiers\s)(?<!forces\s)(?<!army\s)(?<!police\s)(?<!government\s)"
+    r"\bhad\s+(?:since\s+|already\s+)?(?:left|withdrawn|pulled\s+(?:out|back))\s+(?:again\s+)?by\b|"
     r"(?:were|was)\s+(?:later\s+|then\s+|soon\s+)?(?:driven|pushed|forced|beaten)\s+(?:out|back)|"
     # the defenders came back the same day: "before troops backed by jets drove them out"
     r"before\s+(?:[\w'’-]+\s+){1,6}?(?:drove|pushed|forced|chased|flushed|beat|kicked)\s+them\s+(?:out|back)|"

@@ -22,7 +22,8 @@ _MONTH_RE = r"(?P<mon>January|February|March|April|May|June|July|August|Septembe
             r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\b\.?"  # a whole word: "of Marinka" is no March
 _DAYS = {d.lower(): i for i, d in enumerate(calendar.day_name)}
 _NUM_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-              "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "several": 3, "few": 3,
+              "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20,
+              "thirty": 30, "forty": 40, "fifty": 50, "several": 3, "few": 3,
               "a few": 3, "couple of": 2, "a couple of": 2, "some": 3, "many": 5}
 
 RECENT_DAYS = 6  # a change dated within this many days before publication is news
@@ -63,11 +64,12 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("season", re.compile(r"\b(?i:in\s+the\s+)(?i:spring|summer|autumn|fall|winter)\s+of\s+(?P<y>(?:19|20)\d{2})\b")),
     ("decade", re.compile(r"\b(?:in|during|since)\s+the\s+(?P<y>(?:19|20)\d0)s\b")),
     ("y", re.compile(r"\b(?i:in|since|during|of|by|until|early|late|mid|before|after)[\s-]+(?P<y>(?:19|20)\d{2})\b")),
+    ("ago", re.compile(r"\b(?P<n>\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|"
+                       r"twenty|thirty|forty|fifty|several|a few|a couple of)\s+(?P<unit>day|week|month|year)s?\s+"
+                       r"(?:ago|earlier|before)(?:\s+(?:today|(?:this|that|on)\s+(?:week|weekend|month|day|Monday|"
+                       r"Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)))?\b", re.I)),  # "twenty years ago this Saturday"
     ("weekday", re.compile(r"\b(?P<pre>(?i:last|this|on|early|late|since)\s+)?"
                            r"(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")),
-    ("ago", re.compile(r"\b(?P<n>\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|"
-                       r"a few|a couple of)\s+(?P<unit>day|week|month|year)s?\s+(?:ago|earlier|before)"
-                       r"(?:\s+(?:this|that)\s+(?:week|weekend|month|day))?\b", re.I)),
     ("vague_ago", re.compile(r"\b(?P<unit>day|week|month|year)s\s+(?:earlier|before|ago|previously)\b", re.I)),
     ("rel", re.compile(r"\b(?P<rel>today|tonight|this morning|this afternoon|this evening|earlier today|"
                        r"yesterday|last night|overnight|the previous day|the day before|"

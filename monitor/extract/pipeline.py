@@ -58,8 +58,8 @@ _BACKGROUND_CUE = re.compile(
 _ARMED = r"(?:soldiers|troops|police(?:men)?|army|forces|defenders|garrison|gendarmes|units|militants|fighters|rebels|" \
          r"insurgents|jihadists|militiamen|militias?|the\s+group|government|regime|defenders)"
 _DEFENDERS_LEFT = re.compile(
-    r"\b" + _ARMED + r"\b(?:(?!\b(?:residents|civilians|people|families|villagers|inhabitants|thousands|hundreds)\b)"
-    r"[^.;]){0,70}?\b(?:withdr[ae]w\w*|withdrawn|pull(?:ed|ing)?\s+(?:out|back)|retreat\w*|"
+    r"\b" + _ARMED + r"\b(?:(?!\b(?:residents|civilians|people|families|villagers|inhabitants|thousands|hundreds|"
+    r"gunmen|attackers|assailants|raiders)\b)[^.;]){0,70}?\b(?:withdr[ae]w\w*|withdrawn|pull(?:ed|ing)?\s+(?:out|back)|retreat\w*|"
     r"abandon\w*|fled|flee(?:ing)?|left\s+(?:the|their|its)|surrender\w*|collaps\w*|redeploy\w*|regroup\w*)|"
     r"\b(?:withdr[ae]w\w*|withdrawn|pull(?:ed|ing)?\s+(?:out|back))\s+(?:its|their|all)\s+(?:\w+\s+)?" + _ARMED + r"|"
     r"\bthe\s+(?:\w+\s+)?(?:withdrawal|pullback|pull-out|retreat|regrouping)\b|"

@@ -163,6 +163,8 @@ _AREA_NOUN = re.compile(r"\b(?:villages?|towns?|areas?|parts?|neighbou?rhoods?|d
                         r"(?:the\s+)?(?:\w+\s+){0,2}$", re.I)
 _FACILITY_OF = re.compile(r"\b(?:headquarters|barracks|garrison|palace|base)\s+of\s+(?:the\s+)?[^,;.()]{3,50}?\s+in\s+$",
                           re.I)  # "the headquarters of the military's Northeastern Command in Lashio"
+_OPERATION_ENDED = re.compile(r"[^.;]{0,50}?\bafter\s+(?:an?\s+|the\s+|its\s+|their\s+)?(?:[\w-]+\s+){0,3}"
+                              r"(?:operation|raid|incursion|sweep)\b", re.I)
 _PART_OF = re.compile(r"\b(?:parts?|sections?|quarters?|neighbou?rhoods?|districts?|pockets?|corners?|edges?|outskirts)\s+"
                       r"of\s+(?:the\s+)?(?:\w+\s+){0,1}$", re.I)
 _NON_PLACE_OBJ = re.compile(r"\b(?:soldiers?|fighters?|weapons?|prisoners?|hostages?|tanks?|vehicles?|ammunition|"
@@ -388,6 +390,8 @@ def find_claims(sentence: Sentence, places: list[PlaceMention], actors: list[Act
             for place in targets:
                 c = Claim(sentence, place, kind, kind, (base + m.start(), base + m.end()),
                           peaceful=peaceful or kind == "handover", strength=0.75 if kind == "withdraw" else 0.8)
+                if kind == "withdraw" and _OPERATION_ENDED.match(text[place.end - base:]):
+                    continue  # "pulled out of Jabalia ... after a three-week ground operation": a raid ended
                 _giver_as_previous(c, text, base, m, actors)  # who withdrew / handed over held it
                 if kind == "withdraw":  # "... and X moved in": the one who moved in gained it
                     mi = MOVED_IN.search(text, place.end - base)
@@ -781,9 +785,15 @@ def _subject(c: Claim, text: str, base: int, vstart: int, vend: int, actors: lis
                                    r"\b(?:who|which|that)\s+(?:had\s+|have\s+|has\s+)?(?=\w+$)", head, re.I)]
     cut = cuts[-1].end() if cuts else 0
     if cuts and re.fullmatch(r"\s*(?:(?:on\s+)?[A-Z]\w+day\s+|(?:yesterday|today|overnight)\s+)?(?:they|it|he|she|we)\s+"
-                             r"(?:(?:had|have|has|now|also|already)\s+)*", head[cut:], re.I):
+                             r"(?:(?:had|have|has|now|also|already)\s+)*['‘\"“]?", head[cut:], re.I):
         cut = 0  # "Syrian rebels claim they captured": the reporting subject is the taker
-        head = head[:cuts[-1].start()]
+        rep = cuts[-1].start()
+        head = head[:rep]
+        speaker = [a for a in actors if base + floor <= a.start and a.end <= base + rep and not a.generic_state]
+        if speaker and not re.search(r"[;,:(]|\b(?:after|before|when|while|as|and|but|since|who|which|that)\b",
+                                     text[speaker[-1].end - base:rep], re.I):
+            c.actors = [speaker[-1]]  # "Russia's defence ministry announced it had taken the town": Russia
+            return
     lo = base + floor + cut
     cands = [a for a in actors if lo <= a.start and a.end <= base + vstart and _subject_like(a, text, base)
              and not _driven_out(a, text, base)]
