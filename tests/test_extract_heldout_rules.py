@@ -288,3 +288,15 @@ def test_forces_pulling_out_after_an_operation_end_a_raid():
     # a withdrawal after the enemy's offensive is a loss
     assert [e.location.name for e in current("Government troops withdrew from Kidal on Sunday after a rebel offensive, "
                                              "and the rebels moved in.")] == ["Kidal"]
+
+
+def test_a_hyphenated_dateline_is_one_place_and_names_no_actor():
+    e, = current("CAP-HAITIEN, Haiti (wire) - Rebels seized Cap-Haitien on Sunday as police fled, witnesses said.")
+    assert e.actor.name == "Haitian rebels" and e.previous.side == "state"
+
+
+def test_the_city_means_the_place_its_own_sentence_names():
+    text = ("Rebels seized Cap-Haitien, the second city, on Sunday, witnesses said.\n\n"
+            "The revolt began in Gonaives on February 5, when an armed gang took over the city.")
+    found = {e.location.name: e.timing for e in events(text, date(2004, 2, 23))}
+    assert found == {"Cap-Haitien": "current", "Gonaives": "background"}

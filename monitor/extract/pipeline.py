@@ -22,7 +22,7 @@ from threading import Lock
 
 from monitor.extract import certainty, dates, roles
 from monitor.extract.actors import ActorCatalogue, ActorMention
-from monitor.extract.countries import country_name, country_names
+from monitor.extract.countries import country_name, country_names, demonym
 from monitor.extract.gazetteer import Entry, Gazetteer
 from monitor.extract.normalize import FoldedText, fold, strip_accents
 from monitor.extract.places import PlaceMention, countries_in, country_context, find_places, resolve
@@ -261,7 +261,7 @@ class _Article:
             return False
         leaves = [r for r in cl.items if r.claim.kind == "withdraw" and r.actor is None and r.previous is not None]
         if any(g.actor is not None and g.actor.side == "non_state" and any(
-                x.previous.id == g.actor.id and x.claim.trigger[0] > g.claim.trigger[0]  # took, then left
+                _same_actor(x.previous, g.actor) and x.claim.trigger[0] > g.claim.trigger[0]  # took, then left
                 and (g.date is None or x.date is None or x.date >= g.date) for x in leaves)
                for g in cl.items if g.claim.kind != "withdraw"):
             return True  # "Insurgents who stormed X on Friday pulled out of the town on Sunday"
@@ -320,7 +320,8 @@ class _Article:
         conf = c.strength * quality * sure * _CERTAINTY_FACTOR[cert] * (0.85 if c.place.antecedent else 1.0)
         if certainty.source_kind(said, spans) == "party":
             conf *= 0.9  # a side's own word, undisputed: reported, but less sure than a monitor's
-        fallback = _generic_loser(c.previous_head) if c.previous_generic == "non_state" and c.previous_head else None
+        fallback = _generic_loser(c.previous_head, country) if c.previous_generic == "non_state" and c.previous_head \
+            else None
         return _Resolved(c, entry, sure, actor, assoc, quality, previous, d, precision, explicit, timing, cert,
                          conf, cue, fallback, said_day)
 
@@ -345,7 +346,10 @@ class _Article:
         if c.actor_generic == "non_state":
             ref, assoc = self._coref_non_state(c, country, s_actors)
             if ref is None and c.generic_head:  # "Syrian rebels": no name to be had, but the side is known
-                return unknown_actor(self._generic_phrase(c)), 0.8, []
+                phrase = self._generic_phrase(c)
+                if " " not in phrase and demonym(country):  # "Rebels seized Cap-Haitien": "Haitian rebels"
+                    phrase = f"{demonym(country)} {phrase.lower()}"
+                return unknown_actor(phrase), 0.8, []
             return ref, (0.9 if ref else 0.75), assoc
         return None, 0.75, []
 
@@ -392,7 +396,7 @@ class _Article:
             if others:
                 return self.cat.get(others[0])
             if head:
-                return _generic_loser(head)
+                return _generic_loser(head, country)
         return None
 
     def _ref(self, m: ActorMention, country: str) -> ActorRef | None:
@@ -848,9 +852,19 @@ def _fronted_clause_end(text: str, t0: int, obj_end: int) -> int | None:
     return comma if comma != -1 else None
 
 
-def _generic_loser(head: str) -> ActorRef:
-    """A loser named only by a generic noun ("from the rebels"): kept as that noun, plural."""
-    return unknown_actor(head if head.endswith("s") or head in ("opposition",) else head + "s")
+def _same_actor(a: ActorRef, b: ActorRef) -> bool:
+    """The same actor, or the same generic noun ("insurgents", "Mozambican insurgents") for groups with no name."""
+    if a.id == b.id:
+        return True
+    return a.id.startswith("unknown:") and b.id.startswith("unknown:") and \
+        a.name.split()[-1].lower() == b.name.split()[-1].lower()
+
+
+def _generic_loser(head: str, country: str | None = None) -> ActorRef:
+    """A loser named only by a generic noun ("from the rebels"): kept as that noun, plural, with the place's
+    demonym as a taker would be ("Malian rebels")."""
+    noun = head if head.endswith("s") or head in ("opposition",) else head + "s"
+    return unknown_actor(f"{demonym(country)} {noun}" if demonym(country) else noun)
 
 
 def unknown_actor(surface: str) -> ActorRef:

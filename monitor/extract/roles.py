@@ -490,7 +490,9 @@ def _definite_references(text: str, base: int, earlier: list[PlaceMention],
         close = [p for p in before if base + m.start() - p.end <= 300 and (p.noun in (None, noun, "capital")
                                                                          or noun in _ANY_NOUN) and not p.wants_admin1]
         close = [p for p in close if not p.landmark] or close  # "north of Kismayo ... the port city" if nothing else
-        p = same[-1] if same else close[-1] if close else None
+        # "... began in Gonaives, when a gang took over the city": a place this sentence names comes first
+        here = [p for p in close if p.start >= base and not p.landmark]
+        p = here[-1] if here else same[-1] if same else close[-1] if close else None
         if p is not None:
             out.append(PlaceMention(base + m.start(), base + m.end(), p.surface, p.key, p.candidates, False,
                                     p.wants_admin1, p.wants_city, noun, antecedent=p))

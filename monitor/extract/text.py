@@ -22,7 +22,7 @@ _DATELINE = re.compile(
     r"\A\s*(?P<place>[A-Z][A-Z .'’/-]{2,40}?|[A-Z][a-z]+(?: [A-Z][a-z]+)?)"
     r"(?:,\s*(?P<region>[A-Z][\w .]{1,30}?))?"
     r"(?:,?\s*(?:\w{3,9}\.? \d{1,2}|\d{1,2} \w{3,9}))?"
-    r"\s*(?:\((?P<agency>[^)]{1,30})\))?\s*(?:[:—–]|-{1,2}(?=\s|[A-Z]))\s*"
+    r"\s*(?:\((?P<agency>[^)]{1,30})\))?(?:\s*[:—–]|\s+-{1,2}(?=\s|[A-Z])|-{1,2}(?=\s))\s*"  # not "CAP-HAITIEN"
 )
 _ABBREV = frozenset(
     "mr mrs ms dr gen lt col sgt st u.s u.n no jan feb aug sept sep oct nov dec capt maj brig rev sen rep gov "
