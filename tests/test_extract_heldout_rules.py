@@ -300,3 +300,21 @@ def test_the_city_means_the_place_its_own_sentence_names():
             "The revolt began in Gonaives on February 5, when an armed gang took over the city.")
     found = {e.location.name: e.timing for e in events(text, date(2004, 2, 23))}
     assert found == {"Cap-Haitien": "current", "Gonaives": "background"}
+
+
+# --- from reading real reporting (the shapes, in our own words) ------------------------------------------
+def test_a_headline_gives_no_change_of_its_own():
+    text = ("Militants Mark the Fall of Mosul\n\n"
+            "Islamic State fighters in Mosul held parades on Wednesday to mark the first anniversary of their capture "
+            "of the city.\n\nThe fall of Mosul shocked the region.")
+    assert current(text, date(2015, 6, 10)) == []
+    # the story under the headline still counts, and the headline's words do not leak into its actor
+    e, = current("Rebels Seize a Northern City\n\nShiite rebels captured Amran on Tuesday, officials said. The fall of "
+                 "Amran is a blow to the government.", date(2014, 7, 9))
+    assert e.location.name == "Amran" and "\n" not in e.actor.name and "City" not in e.actor.name
+
+
+def test_a_generic_and_a_named_taker_of_one_side_are_one_event():
+    found = current("Shiite Muslim rebels captured Amran on Tuesday, officials said. Houthi fighters seized the army "
+                    "base in Amran after a week of clashes.", date(2014, 7, 9))
+    assert [e.actor.id for e in found] == ["houthis"]

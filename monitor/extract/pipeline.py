@@ -26,7 +26,7 @@ from monitor.extract.countries import country_name, country_names, demonym
 from monitor.extract.gazetteer import Entry, Gazetteer
 from monitor.extract.normalize import FoldedText, fold, strip_accents
 from monitor.extract.places import PlaceMention, countries_in, country_context, find_places, resolve
-from monitor.extract.text import Sentence, find_dateline, split_sentences, story_end
+from monitor.extract.text import Sentence, find_dateline, split_sentences, story_end, title_end
 from monitor.records import ActorRef, Event, Place, Source
 
 _TRIGGER_ANY = re.compile(
@@ -155,7 +155,8 @@ class EventExtractor:
             dl_country = hits[0].country if hits else None
         ctx = country_context(folded, places, dl_country, self._actor_countries(actors))
         sentences = split_sentences(body)
-        art = _Article(self, body, sentences, actors, places, ctx, pub, dateline.end if dateline else 0)
+        art = _Article(self, body, sentences, actors, places, ctx, pub, dateline.end if dateline else 0,
+                       title_end(body))
         art.folded = folded
         return art.events(source)
 
@@ -175,8 +176,10 @@ class _Article:
     """Per-article working state: claims, their resolution and merging."""
 
     def __init__(self, ex: EventExtractor, body: str, sentences: list[Sentence], actors: list[ActorMention],
-                 places: list[PlaceMention], ctx: dict[str, float], pub: date | None, text_start: int = 0):
+                 places: list[PlaceMention], ctx: dict[str, float], pub: date | None, text_start: int = 0,
+                 title_end: int = 0):
         self.text_start = text_start  # after the dateline: evidence quotes the story, not "BEIRUT:"
+        self.title_end = title_end  # a headline: read for context, no change taken from it
         self.ex, self.body, self.sentences, self.actors, self.places, self.ctx, self.pub = \
             ex, body, sentences, actors, places, ctx, pub
         self.cat = ex.catalogue
@@ -204,7 +207,7 @@ class _Article:
             s_places = [p for p in self.places if s.start <= p.start < s.end]
             if certainty.dispute(s.text):
                 denials.append((s, s_places))
-            if not _TRIGGER_ANY.search(s.text):
+            if s.end <= self.title_end or not _TRIGGER_ANY.search(s.text):
                 continue
             s_actors = [a for a in self.actors if s.start <= a.start < s.end]
             earlier = [p for p in self.places if s.start - 1500 <= p.start < s.start]
@@ -222,6 +225,11 @@ class _Article:
                         self.last_current_actor = r.actor
         self._date_states(resolved)
         clusters = [(k, c) for k, c in self._merge(resolved) if not self._raid_ended(k, c)]
+        if _ANNIVERSARY.search(self.body):  # "marking the first anniversary ... The fall of Mosul came as a shock"
+            for _k, cl in clusters:
+                if all(r.claim.voice == "nominal" and not r.explicit_date for r in cl.items):
+                    for r in cl.items:
+                        r.timing, r.date, r.precision = "background", None, "year"
         self._apply_denials(clusters, denials)
         self._fill_from_story(clusters)
         self._taker_of_withdrawals(clusters)
@@ -301,7 +309,9 @@ class _Article:
                                 until=c.sentence.end)
         d, precision, explicit, recalled, said_day = self._date(c)
         cue = self._history_cue(c)
-        if cue and said_day:  # "A year after X took Y, officials said on Friday ...": the day dates the saying
+        if cue and (said_day or c.voice == "nominal"):
+            # "A year after X took Y, officials said on Friday ...", "held parades on Wednesday to mark the
+            # anniversary of their capture of Y": the day dates the saying or the parade, not the change
             d, precision, explicit = None, "year", False
         timing = dates.timing(d, precision, self.pub) if explicit else ("background" if cue else "current")
         if recalled or (cue and timing == "current" and precision != "day"):
@@ -475,8 +485,8 @@ class _Article:
 
         stem = re.escape(head.rstrip("s")) + r"s?"
         found = None
-        for m in re.finditer(r"\b((?:(?:[Aa]l|[Ee]l)[\s-])?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2})\s+" + stem + r"\b",
-                             self.body[:until]):
+        for m in re.finditer(r"\b((?:(?:[Aa]l|[Ee]l)[ \t-])?[A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+){0,2})[ \t]+" + stem + r"\b",
+                             self.body[:until]):  # one line: not "Seize a Northern City\n\nShiite Muslim rebels"
             words = [fold(w) for w in m.group(1).split()]
             if all(w in COMMON_WORDS or not w for w in words) or any(w in country_names() for w in words) \
                     or re.search(r"(?:^|[.!?\"“]\s*)$", self.body[max(0, m.start() - 3):m.start()]) and len(words) == 1:
@@ -657,19 +667,19 @@ class _Article:
                 if not (ref.date and r.date and ref.date.year == r.date.year and "year" in (ref.precision, r.precision)):
                     return False
         if r.actor and cl.actor_ids():
-            if not self._compatible(r.actor, cl.actor_ids()):
+            if not self._compatible(r.actor, cl.actor_ids(), cl):
                 return False
         return True
 
-    def _compatible(self, actor: ActorRef, ids: set[str]) -> bool:
+    def _compatible(self, actor: ActorRef, ids: set[str], cl: _Cluster) -> bool:
         if actor.id in ids:
             return True
         related = {actor.id, *self.cat.coalitions_of(actor.id), *(m.id for m in self.cat.members(actor.id))}
         for i in ids:
             if i in related or actor.id in {m.id for m in self.cat.members(i)}:
                 return True
-            other = self.cat.get(i)
-            if other and other.side == actor.side:
+            other = self.cat.get(i) or next(x.actor for x in cl.items if x.actor and x.actor.id == i)
+            if other and other.side == actor.side:  # "Shiite Muslim rebels" and the Houthis
                 return True
         return False
 
@@ -827,6 +837,7 @@ class _Article:
         return None
 
 
+_ANNIVERSARY = re.compile(r"\banniversar(?:y|ies)\b|\b(?:years?|decades?)\s+(?:since|on)\b", re.I)
 _SAID_ON = re.compile(r"\b(?:said|says|announced|reported|confirmed|claimed|stated|told\s+\w+)\s+"
                       r"(?:in\s+an?\s+(?:statement|video|post|interview)\s+)?$", re.I)
 _ATTACKED_BEFORE = re.compile(r"\b(?:attack(?:ed|ing)?|raid(?:ed|ing)?|assault(?:ed|ing)?|stormed|storming|struck|"

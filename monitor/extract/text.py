@@ -55,6 +55,22 @@ def story_end(text: str) -> int:
 _AGENCY_ONLY = re.compile(r"\A\s*\((?:Reuters|AP|AFP|UPI|dpa|Xinhua|Anadolu|TASS|IANS|ANI|PTI)\)\s*(?:[:—–]|-{1,2})\s*")
 
 
+_FIRST_LINE = re.compile(r"\A\s*(?P<line>[^\n]{3,200}?)[ \t]*\n")
+
+
+def title_end(text: str) -> int:
+    """Where a headline ends, or 0: a first line with no closing punctuation, followed by the story
+    ("Islamic State marks the fall of Mosul\n\n..."). A headline compresses the story and its history alike,
+    so the extractor reads its places and actors but takes no change from it."""
+    m = _FIRST_LINE.match(text)
+    if not m or not text[m.end():].strip():
+        return 0
+    line = m.group("line").strip()
+    if re.search(r"[.!?:;,][\"”’')\]]*$", line) or len(line.split()) > 30:
+        return 0
+    return m.end()
+
+
 def find_dateline(text: str) -> Dateline | None:
     """The dateline at the head of the story, if any: its span and place name ("" for "(Reuters) -")."""
     agency = _AGENCY_ONLY.match(text)
