@@ -318,3 +318,20 @@ def test_a_generic_and_a_named_taker_of_one_side_are_one_event():
     found = current("Shiite Muslim rebels captured Amran on Tuesday, officials said. Houthi fighters seized the army "
                     "base in Amran after a week of clashes.", date(2014, 7, 9))
     assert [e.actor.id for e in found] == ["houthis"]
+
+
+def test_names_the_gazetteer_lacks_are_places_when_the_text_says_so():
+    # "<Name> town", "<Name>, about 45 km east of <known town>", "<Name> fell to <group>", "in the hands of ... since"
+    e, = current("Somali forces took Gambale, about 45 km east of Jowhar, on Saturday.")
+    assert (e.location.name, e.location.geonameid) == ("Gambale", None)
+    e, = current("The Arakan Army captured Rathedaung town on Sunday.")
+    assert (e.location.name, e.location.country) == ("Rathedaung", "MM")
+    e, = current("Nyabibwe fell to the M23 rebels on Sunday, residents said.")
+    assert (e.location.name, e.actor.id) == ("Nyabibwe", "m23")
+    assert current("Ahmed fell to his knees.") == []
+    e, = current("Kanyabayonga has been in the hands of M23 since Friday evening, residents said.")
+    assert e.actor.id == "m23" and e.date == date(2024, 3, 8)
+
+
+def test_districts_in_a_province_falling_are_not_the_provincial_city():
+    assert current("Several other districts in Kunduz have also fallen to the Taliban, officials said.") == []

@@ -85,6 +85,7 @@ FELL = re.compile(
     r"(?:is|was|are|were)\s+(?:now\s+)?(?:fully|completely|entirely|totally)\s+(?:controlled|held)\s+by\s+|"
     r"now\s+(?:(?:fully|completely|entirely)\s+)?(?:controlled|held)\s+by\s+|"
     r"(?:passed|passes|returned|returns)\s+(?:in)?to\s+(?:the\s+)?(?:control\s+of\s+|hands\s+of\s+)|"
+    r"(?:has|have)\s+been\s+in\s+the\s+hands\s+of\s+(?=[^.;]{1,60}\bsince\b)|"  # "... of M23 since Friday evening"
     r"(?P<poss_verb>(?:(?:c(?:ame|omes)|f(?:ell|alls)|brought|put|placed|passed|returned|back)\s+(?:under|in)?(?:to)?\s*|"
     r"(?:(?:is|are|was|were)\s+)?now\s+(?:(?:fully|completely|entirely|firmly|totally)\s+)?(?:under|in)\s+)"
     r"(?:the\s+)?)(?P<poss>[A-Z][\w'’-]*(?:\s+[\w'’-]+){0,3}?|government|state|army|regime|rebel|militant|"
@@ -330,8 +331,10 @@ def find_claims(sentence: Sentence, places: list[PlaceMention], actors: list[Act
     for m in FELL.finditer(text):
         if not free(m.span()):
             continue
-        place = _place_before(text, base, m.start(), rel_places, actors) or (
-            _initial_name(text, base, m.start(), actors) if _CONTROLLED_BY.match(m.group()) else None)
+        place = _place_before(text, base, m.start(), rel_places, actors)
+        named_only = place is None and (_CONTROLLED_BY.match(m.group()) or re.match(r"f(?:ell|allen|alls)\s", m.group(), re.I))
+        if named_only:  # "Nyabibwe fell to the M23 rebels": a name the gazetteer lacks, heading the sentence
+            place = _initial_name(text, base, m.start(), actors)
         if place is None:
             continue
         c = Claim(sentence, place, "gain", "fell", (base + m.start(), base + m.end()), peaceful=peaceful, strength=0.85)
@@ -359,6 +362,8 @@ def find_claims(sentence: Sentence, places: list[PlaceMention], actors: list[Act
             if not c.actors and not c.actor_generic and not c.actor_unknown and \
                     re.match(r"(?:passed|passes|returned|returns)", m.group(), re.I):
                 continue
+        if named_only and not (c.actors or c.actor_generic or c.actor_unknown):
+            continue  # "Ahmed fell to his knees": a name falls to an armed group, or it is no place
         used.append(m.span())
         if c.actors and c.actors[0].generic_state or c.actor_generic == "state" and c.actor_country is None:
             c.kind = "regain"  # "came under government control" (not "under Russian control": a foreign army)
@@ -596,6 +601,8 @@ def _objects(text: str, base: int, pos: int, places: list[PlaceMention], *, stri
             names = [n for n in names[:1] if re.search(r"\b(?:town|city|village|hamlet|settlement|locality)\s+of\s+$|"
                                                          + _AREA_NOUN.pattern, text[pos:n.start - base], re.I)
                      or not text[pos:n.start - base].strip() and _APPOSITION_PLACE.match(text[n.end - base:])]
+            names = [n for n in names if not re.match(r"\s+(?:township|district|province|state|region)\b",
+                                                      text[n.end - base:], re.I)]
         if names:
             # "the towns of Kiwanja and Rutshuru": the known places in the same list of names belong to it
             listed = _NAMES_OBJ.match(text[pos:])
@@ -671,7 +678,9 @@ _DESCRIBED = re.compile(r"\b(?:town|city|village|hamlet|settlement|locality|dist
                         r"station|compound|barracks|facilities|buildings|offices|installations|palace)s?\s+"
                         r"(?:of\s+|in\s+|at\s+|over\s+)?(?:the\s+)?$", re.I)
 _APPOSITION_PLACE = re.compile(r"^\s*(?:\(|,\s*(?:a|an|the)\s+(?:[\w-]+\s+){0,3}(?:town|village|city|district|locality|"
-                               r"settlement|base|port|hub|capital|township|municipality)\b)", re.I)
+                               r"settlement|base|port|hub|capital|township|municipality)\b|\s(?:town|village)\b|"
+                               r",\s*(?:about\s+|some\s+|around\s+|roughly\s+)?\d+\s*(?:km|kilomet\w+|miles?)\s+"
+                               r"(?:\w+\s+)?(?:of|from)\b)", re.I)  # "Rathedaung town", "Gambale, about 45 km east of"
 _ADMIN_AFTER = re.compile(r"\s+(?:state|province|region|governorate|county|district)\b", re.I)
 _CONTROL_OF = re.compile(r".*\bcontrol\s+(?:of|over)\s*$", re.I | re.S)
 _TERRITORY_OBJ = re.compile(r"^\s*(?:(?:control\s+(?:of|over)|some|more|new|several|a\s+number\s+of|a\s+series\s+of|"
@@ -741,6 +750,10 @@ def _place_before(text: str, base: int, pos: int, places: list[PlaceMention],
     gap = text[p.end - base:pos]
     if len(gap.split()) > 12 or re.search(r"[.;!?]", gap):
         return None
+    if re.search(r"\b(?:districts|villages|towns|areas|parts|neighbou?rhoods|localities|outposts|positions)\s+"
+                 r"(?:[\w-]+\s+)?(?:in|of|around|across)\s+(?:the\s+)?(?:\w+\s+)?$", text[max(0, p.start - base - 60):p.start - base],
+                 re.I):
+        return None  # "several other districts in Kunduz have also fallen": the province only locates them
     # "Y, a town of 50,000, was captured" is fine; "Y said the town was captured" is not
     if re.search(r"\b(?:said|says|told|and|but|while|after|as|where)\b", gap, re.I) and not re.match(
             r"^\s*,[^,]*,\s*$", gap):
@@ -765,7 +778,8 @@ def _initial_name(text: str, base: int, pos: int, actors: list[ActorMention]) ->
     from monitor.extract.normalize import fold
     from monitor.extract.places import COMMON_WORDS
 
-    m = re.fullmatch(r"\s*(?:The\s+(?:town|city|village)\s+of\s+)?(" + _NAME + r")\s*", text[:pos])
+    m = re.fullmatch(r"\s*(?:The\s+(?:town|city|village)\s+of\s+)?(" + _NAME + r")\s*(?:(?:has|had|have|also|now)\s+)*",
+                     text[:pos])
     if not m:
         return None
     s, e = m.span(1)
