@@ -150,3 +150,12 @@ def test_airport_codes_are_not_place_names(gaz):
     assert "CU" not in {e.country for e in gaz.entries("gao")}
     loc = _place_of("Since the army retook Gao in 2013, the city has been calm.", "Gao")
     assert loc.country == "ML"
+
+
+def test_a_patron_country_or_a_foreign_armys_nationality_does_not_locate_a_place():
+    from tests.extraction import current
+
+    e, = current("Rwandan-backed M23 rebels seized Nyabibwe on Sunday, residents said.")
+    assert e.location.country == "CD"
+    e, = current("Turkish-backed fighters took the town of Tal Abyad on Sunday.")
+    assert e.location.country == "SY"

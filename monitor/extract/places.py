@@ -18,6 +18,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter
+from collections.abc import Iterator
 from functools import lru_cache
 from dataclasses import dataclass
 
@@ -201,19 +202,9 @@ def country_context(folded: FoldedText, places: list[PlaceMention], dateline_cou
     (``actor_countries``), places whose every candidate lies in one country (0.5; 0.3 when only the
     big candidates agree).
     """
-    names = country_names()
     weights: Counter[str] = Counter()
-    toks = folded.tokens
-    heads = _country_heads()
-    i = 0
-    while i < len(toks):
-        for n in range(min(heads.get(toks[i].key, 0), len(toks) - i), 0, -1):
-            key = " ".join(t.key for t in toks[i:i + n])
-            if key in names and text_is_capitalised(folded, i):
-                weights[names[key]] += 1.0
-                i += n - 1
-                break
-        i += 1
+    for iso, start, end in _country_mentions(folded, 0, len(folded.text)):
+        weights[iso] += 0.25 if _patron(folded.text, start, end) else 1.0  # "Rwandan-backed M23": not where it is
     if dateline_country:
         weights[dateline_country] += 1.0
     for iso, w in (actor_countries or {}).items():
@@ -262,22 +253,35 @@ def _so_named(e: Entry, key: str) -> bool:
 
 
 def countries_in(folded: FoldedText, start: int, end: int) -> set[str]:
-    """ISO2 codes of the countries named (or demonyms used) between ``start`` and ``end`` of the text."""
+    """ISO2 codes of the countries named (or demonyms used) between ``start`` and ``end`` of the text as where
+    things are: not a patron ("Rwandan-backed") nor a foreign army's nationality ("after Ethiopian troops left")."""
+    return {iso for iso, s, e in _country_mentions(folded, start, end)
+            if not _patron(folded.text, s, e) and not _ARMED_AFTER_NAME.match(folded.text[e:e + 30])}
+
+
+def _country_mentions(folded: FoldedText, start: int, end: int) -> Iterator[tuple[str, int, int]]:
+    """(ISO2, start, end) of each capitalised country name or demonym between ``start`` and ``end``."""
     names = country_names()
     heads = _country_heads()
     toks = folded.tokens
-    lo = bisect.bisect_left([t.start for t in toks], start)
-    found: set[str] = set()
-    i = lo
+    i = bisect.bisect_left([t.start for t in toks], start)
     while i < len(toks) and toks[i].start < end:
         for n in range(min(heads.get(toks[i].key, 0), len(toks) - i), 0, -1):
             key = " ".join(t.key for t in toks[i:i + n])
             if key in names and text_is_capitalised(folded, i):
-                found.add(names[key])
+                yield names[key], toks[i].start, toks[i + n - 1].end
                 i += n - 1
                 break
         i += 1
-    return found
+
+
+_ARMED_AFTER_NAME = re.compile(r"['’]?s?\s+(?:\w+\s+)?(?:troops|forces|army|soldiers|military|police|peacekeepers)\b", re.I)
+
+
+def _patron(text: str, start: int, end: int) -> bool:
+    """"Rwandan-backed M23", "rebels backed by Turkey": the country backs a group; it is not where things are."""
+    return bool(re.match(r"-?(?:backed|supported|sponsored|allied|aligned)\b", text[end:end + 12], re.I)
+                or re.search(r"\b(?:backed|supported|sponsored|armed|funded)\s+by\s+$", text[max(0, start - 20):start], re.I))
 
 
 def text_is_capitalised(folded: FoldedText, i: int) -> bool:
