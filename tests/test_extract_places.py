@@ -159,3 +159,13 @@ def test_a_patron_country_or_a_foreign_armys_nationality_does_not_locate_a_place
     assert e.location.country == "CD"
     e, = current("Turkish-backed fighters took the town of Tal Abyad on Sunday.")
     assert e.location.country == "SY"
+
+
+def test_a_piece_of_a_hyphenated_name_is_not_a_place_and_the_whole_name_is_kept():
+    from tests.extraction import current
+
+    found = current("Al-Shabaab fighters seized the villages of Yontoy and Bulo-Gadud on Saturday after AMISOM troops "
+                    "pulled out.")
+    assert {e.location.name for e in found} == {"Yontoy", "Bulo-Gadud"}  # not Buulobarde, 400 km away
+    e, = current("The Taliban took the town of Dasht-i-Archi on Monday.")
+    assert e.location.name == "Dasht-i-Archi"

@@ -154,6 +154,8 @@ def _mention(folded: FoldedText, first: int, last: int, key: str, entries: list[
     if pre:
         start = start - (len(text[max(0, start - 5):start]) - pre.start())
     surface = text[start:end]
+    if re.match(r"-[A-Za-z]", text[end:end + 2]) or re.search(r"[A-Za-z]-$", text[max(0, start - 2):start]):
+        return None  # a piece of a longer hyphenated name: "Bulo" of "Bulo-Gadud", "Arche" of "Dasht-i-Arche"
     k = bisect.bisect_left(blocked, (end,))  # blocked spans sorted by start
     if any(start < e and s < end for s, e in blocked[max(0, k - 8):k]):
         return None

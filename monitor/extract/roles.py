@@ -656,7 +656,7 @@ def _objects(text: str, base: int, pos: int, places: list[PlaceMention], *, stri
 _CAL = r"(?!(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|" \
        r"August|September|October|November|December)\b)"
 _NAME = r"(?:(?:[Aa]l|[Ee]l)[\s-]|(?:[Aa]sh|[Aa]s|[Aa]d|[Aa]r|[Aa]t|[Aa]z|[Aa]n|[Aa]th|[Aa]dh)-)?" + _CAL + \
-        r"[A-Z][\w'’]+(?:-[A-Z]?[\w'’]+)?" \
+        r"[A-Z][\w'’]+(?:-[A-Z]?[\w'’]+){0,3}" \
         r"(?:\s+(?:(?:al|el|ash|as|ad|ar|at|az|an|ath|adh|de|da|du|ya|wa|bin|ibn|la|le)[\s-]+)?" + _CAL + \
         r"[A-Z][\w'’]+(?:-[\w'’]+)?){0,3}"
 _NAMES_OBJ = re.compile(
