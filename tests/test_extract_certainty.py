@@ -197,3 +197,11 @@ def test_claim_answered_in_the_same_sentence_by_residents_is_denied():
     events = extract("Fano fighters claimed to have captured Gondar on Sunday, but the army retained control of the "
                      "city, according to residents.")
     assert events and all(e.certainty == "denied" for e in events if e.timing == "current")
+
+
+def test_if_confirmed_hedges_the_change():
+    from tests.extraction import current
+
+    e, = current("Russian forces captured Pobeda in Ukraine's Donetsk region on Sunday, which, if confirmed, would be "
+                 "their first gain in weeks.")
+    assert e.certainty == "unconfirmed"

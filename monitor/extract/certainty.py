@@ -55,7 +55,8 @@ _UNCONFIRMED = re.compile(
     r"\b(?:could\s+not\s+(?:be\s+)?(?:independently\s+)?(?:verif|confirm)\w*|unverified|unconfirmed|"
     r"not\s+(?:been\s+)?(?:independently\s+)?(?:verified|confirmed)|reportedly|reports?\s+(?:said|say|suggest\w*)|"
     r"rumou?rs?|allegedly|it\s+(?:was|is)\s+(?:not|un)\s*clear|unclear\s+whether|impossible\s+to\s+verify|"
-    r"(?:is|are|was|were)\s+(?:reported|said|believed|thought|understood)\s+to\s+have|apparently)\b",
+    r"(?:is|are|was|were)\s+(?:reported|said|believed|thought|understood)\s+to\s+have|apparently|"
+    r"if\s+(?:independently\s+)?(?:confirmed|verified|true|accurate))\b",  # "the capture, if confirmed, would ..."
     re.I,
 )
 _ATTRIB_VERB = r"(?:said|says|say|told|announced|claimed|claims|claim|reported|reports|stated|declared|confirmed|" \
