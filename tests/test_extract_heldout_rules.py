@@ -335,3 +335,27 @@ def test_names_the_gazetteer_lacks_are_places_when_the_text_says_so():
 
 def test_districts_in_a_province_falling_are_not_the_provincial_city():
     assert current("Several other districts in Kunduz have also fallen to the Taliban, officials said.") == []
+
+
+def test_more_wordings_of_a_change():
+    e, = current("Gunmen of the Houthi movement imposed their control on Sunday over the city of Amran after days of "
+                 "clashes, tribal sources said.")
+    assert (e.location.name, e.actor.id, e.date) == ("Amran", "houthis", date(2024, 3, 10))
+    e, = current("On 10 March 2024, Syrian government forces raised the national flag over state buildings in Douma "
+                 "after the last rebel convoys left under a surrender deal.")
+    assert e.location.name == "Duma" and e.actor.side == "state"
+    e, = current("LIVE: Syria's south\n\n09:40 - Local armed groups in Deraa say they now hold the whole city. "
+                 "Government troops left overnight on Sunday under a deal, a local commander said.")
+    assert (e.location.name, e.location.country) == ("Dara", "SY")
+
+
+def test_the_side_that_moved_back_in_after_the_holder_pulled_out_took_the_place():
+    e, = current("M23 rebels pulled out of Goma on Sunday, and several hundred Congolese police officers moved back "
+                 "into the city under a regional deal.")
+    assert e.actor.side == "state" and e.previous.id == "m23"
+
+
+def test_a_month_last_year_is_last_years_month():
+    found = {e.timing: e for e in events("Sudan has pulled its last troops out of Abyei, the UN said on Sunday. "
+                                        "Khartoum's army seized Abyei in May last year.", date(2012, 5, 30))}
+    assert found["background"].date == date(2011, 5, 1) and found["current"].actor is None

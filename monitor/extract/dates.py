@@ -59,7 +59,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("my", re.compile(r"\b(?:(?:early|late|mid|the end of|the beginning of|the start of)[\s-]+)?" + _MONTH_RE +
                       r"(?:\s+(?:of\s+)?(?P<y>(?:19|20)\d{2}))\b")),
     ("m", re.compile(r"\b(?i:in|since|during|by|until|of|early|late|mid|last|this|since early|since late)[\s-]+"
-                     + _MONTH_RE + r"(?!\s*\d)")),
+                     + _MONTH_RE + r"(?!\s*\d)(?P<prev>\s+(?:of\s+)?(?i:last|the\s+previous)\s+year\b)?")),
     ("attr_year", re.compile(r"(?:\b(?i:the|a|an|its|their)|['’]s?)\s+(?P<y>(?:19|20)\d{2})\s+(?=[a-z])")),
     ("season", re.compile(r"\b(?i:in\s+the\s+)(?i:spring|summer|autumn|fall|winter)\s+of\s+(?P<y>(?:19|20)\d{2})\b")),
     ("decade", re.compile(r"\b(?:in|during|since)\s+the\s+(?P<y>(?:19|20)\d0)s\b")),
@@ -123,6 +123,8 @@ def _resolve(kind: str, m: re.Match[str], pub: date | None) -> DateExpr | None:
             year = pub.year if month <= pub.month else pub.year - 1
             if m.group().lower().startswith("last") and month == pub.month:
                 year -= 1
+            if g.get("prev"):  # "in May last year"
+                year = pub.year - 1
             return DateExpr(m.start(), m.end(), date(year, month, 1), "month", True)
         if kind in ("y", "decade", "attr_year", "season"):
             return DateExpr(m.start(), m.end(), date(int(g["y"]), 1, 1), "year", False)

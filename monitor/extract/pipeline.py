@@ -33,7 +33,7 @@ _TRIGGER_ANY = re.compile(
     r"captur|seiz|overr[au]n|conquer|liberat|took|take|taking|occup|secur|fre(?:ed|es|eing)\b|clear|recover|regain|"
     r"reclaim|back\b|control|drove|driv|push|forc|expel|oust|kick|rout|chas|flush|evict|dislodg|fell\b|fall|"
     r"withdr|pull|retreat|abandon|evacuat|hand|surrender|ced(?:ed|es|ing)\b|turn|swept|storm|won\b|win\b|wrest|"
-    r"entered|enter\b|hands\b|held\b|declar|proclaim|leaving|(?:walk|march|roll|pour|stream|mov)ed\s+in",
+    r"entered|enter\b|hands\b|held\b|holds?\b|raised|declar|proclaim|leaving|(?:walk|march|roll|pour|stream|mov)ed\s+in",
     re.I,
 )
 _COUNT = r"(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|" \
@@ -255,8 +255,10 @@ class _Article:
             if cl.timing != "current" or any(r.claim.kind != "withdraw" or r.actor for r in cl.items):
                 continue
             giver = next((r.previous for r in cl.items if r.previous), None)
+            if giver is None:
+                continue  # nobody said to have left: the other side is unknown too
             takers = [r.actor for k, other in clusters if k == key and other is not cl for r in other.items
-                      if r.actor and r.claim.kind != "withdraw" and (giver is None or r.actor.id != giver.id)]
+                      if r.actor and r.claim.kind != "withdraw" and r.actor.id != giver.id]
             if takers:
                 for r in cl.items:
                     r.actor, r.actor_quality, r.confidence = takers[0], 0.8, r.confidence * 0.9

@@ -39,7 +39,8 @@ from monitor.extract.text import Sentence
 
 _ADV = r"(?:(?:now|reportedly|allegedly|fully|completely|finally|recently|quickly|later|eventually|briefly|also|then|" \
        r"effectively|successfully|swiftly|partially|largely|reportedly|once\s+again|again)\s+)*"
-_CONTROL = r"['‘\"“]?(?:full\s+|complete\s+|total\s+|effective\s+|partial\s+)?control['’\"”]?\s+(?:of|over)"
+_CONTROL = r"(?:(?:their|its)\s+)?['‘\"“]?(?:full\s+|complete\s+|total\s+|effective\s+|partial\s+)?control['’\"”]?" \
+           r"(?:\s+(?:on|late\s+on|early\s+on)\s+[A-Z][a-z]+day)?\s+(?:of|over)"  # "imposed their control on Tuesday over"
 
 GAIN = re.compile(
     r"\b(?:(?P<strong>captur(?:e|ed|es|ing)|seiz(?:e|ed|es|ing)|overr(?:an|un|uns|unning)|conquer(?:ed|s|ing)?|"
@@ -48,6 +49,8 @@ GAIN = re.compile(
     r"extend\w*|consolidat\w*|won|win|wins|winning|claim\w*|declar\w*|proclaim\w*|announc\w*)\s+" + _CONTROL + r"|"
     r"swept\s+(?:into|through)|storm(?:ed|ing)?\s+and\s+(?:took|seized|captured))"
     r"|(?:now|fully|completely|totally|entirely)\s+control(?:led|s)?(?!\s+(?:of|over)\b)"
+    r"|now\s+(?:fully\s+)?hold(?:s)?(?=\s+(?:the\s+)?(?:whole|entire|all\s+of)\b)"  # "they now hold the whole city"
+    r"|rais(?:ed|ing)\s+(?:the|their|its)\s+(?:[\w-]+\s+){0,2}flags?\s+(?:over|above|on)"  # "raised the flag over"
     r"|(?:has|had|have|now\s+has|now\s+have)\s+(?:now\s+)?(?:full|complete|total)\s+control\s+(?:of|over)"
     r"|(?:is|are|was|were)\s+now\s+in\s+(?:full\s+|complete\s+|total\s+)?control\s+(?:of|over)"
     r"|(?P<weak>took|take|takes|taking|taken|occup(?:ied|y|ies|ying)|secur(?:ed|es|ing)|fre(?:ed|es|eing)|clear(?:ed|s|ing)))\b",
@@ -112,7 +115,8 @@ WITHDRAW = re.compile(
 LEAVING = re.compile(r"\b(?:leaving|left)\s+", re.I)
 _LEFT_TO = re.compile(r"\s*(?:(?:entirely|fully|firmly)\s+)?(?:to|in\s+the\s+hands\s+of|(?:in|under)\s+(?:the\s+)?"
                       r"(?:full\s+|complete\s+)?control\s+of)\s+", re.I)
-MOVED_IN = re.compile(r"\b(?:moved|move|moves|moving|swept|rolled|marched|poured)\s+in(?:to)?\b|\bentered\b|"
+MOVED_IN = re.compile(r"\b(?:moved|move|moves|moving|swept|rolled|marched|poured)\s+(?:back\s+)?in(?:to)?\b|\bentered\b|"
+                      r"\bhanded\s+(?:over\s+)?(?:its|their|the)\s+(?:\w+\s+)?(?:positions|bases?|posts?)\s+(?:over\s+)?to\b|"
                       r"\btook\s+(?:over|control)\b|\bfilled\s+the\s+(?:vacuum|void)\b", re.I)
 HANDOVER = re.compile(r"\b(?:hand(?:ed|s|ing)?(?:\s+(?:over|back))?|surrender(?:ed|s|ing)?|ced(?:ed|es|ing)|"
                       r"turn(?:ed|s|ing)?\s+over)\s+",
@@ -400,7 +404,9 @@ def find_claims(sentence: Sentence, places: list[PlaceMention], actors: list[Act
                 _giver_as_previous(c, text, base, m, actors)  # who withdrew / handed over held it
                 if kind == "withdraw":  # "... and X moved in": the one who moved in gained it
                     mi = MOVED_IN.search(text, place.end - base)
-                    if mi:
+                    if mi and mi.group().lower().startswith("handed"):  # "... and handed their positions to X"
+                        _actors_at(c, actors, base + mi.end(), text, into="actors")
+                    elif mi:
                         _subject(c, text, base, mi.start(), mi.end(), actors, floor=place.end - base)
                         if c.actors or c.actor_generic or c.actor_unknown:
                             c.kind, c.strength = "gain", 0.8
@@ -475,7 +481,7 @@ def find_claims(sentence: Sentence, places: list[PlaceMention], actors: list[Act
 _DEFINITE = re.compile(r"\b(?:the|this)\s+(?:(?:strategic|key|small|besieged|embattled|northern|southern|eastern|"
                        r"western|northwestern|northeastern|southwestern|southeastern|border|coastal|provincial|"
                        r"rebel-held|government-held|frontline|front-line|ancient|desert|nearby|port|hilltop|market|"
-                       r"garrison|main|capital|oil|trading|frontier|devastated|ruined|district)\s+){0,2}"
+                       r"garrison|main|capital|oil|trading|frontier|devastated|ruined|district|whole|entire)\s+){0,2}"
                        r"(?P<noun>town|city|village|hamlet|settlement|locality|enclave|stronghold|hub)\b(?!\s+of\b|['’]s)",
                        re.I)
 _ANY_NOUN = ("hub", "stronghold", "enclave")  # "the trading hub" can stand for a town or a city
