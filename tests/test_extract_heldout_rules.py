@@ -359,3 +359,11 @@ def test_a_month_last_year_is_last_years_month():
     found = {e.timing: e for e in events("Sudan has pulled its last troops out of Abyei, the UN said on Sunday. "
                                         "Khartoum's army seized Abyei in May last year.", date(2012, 5, 30))}
     assert found["background"].date == date(2011, 5, 1) and found["current"].actor is None
+
+
+def test_the_places_that_name_a_count_of_captured_capitals_are_each_captured():
+    found = current("The Taliban captured two more provincial capitals on Sunday, Farah in the west and Pul-e-Khumri, "
+                    "the capital of Baghlan province, officials said.")
+    assert {e.location.name for e in found} == {"Farah", "Pul-e Khumri"}
+    # a count of villages near a town does not make the town captured
+    assert current("Rebels seized several villages on Sunday near Kidal, officials said.") == []

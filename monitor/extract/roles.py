@@ -627,7 +627,13 @@ def _objects(text: str, base: int, pos: int, places: list[PlaceMention], *, stri
             # "had taken several villages ... but had not entered Hama": a new clause, the place is not the object
             if len(gap.split()) <= 16 and not re.search(r"[.;!?]|\b(?:but|yet|while|whereas|although|though)\b", gap,
                                                         re.I):
-                return [first]
+                out = [first]
+                if re.search(r"\b(?:capitals|cities|towns|cent(?:re|er)s)\b", territorial.group(), re.I):
+                    for nxt in after[1:]:
+                        if not _COUNTED_LIST_GAP.match(text[out[-1].end - base:nxt.start - base]):
+                            break
+                        out.append(nxt)
+                return out
         if territorial:  # "took control of several checkpoints, notably in Ad Daqiq"
             m = re.match(r"[^.;]{0,100}?\b(?:in|at)\s+(?=" + _NAME + ")", text[pos:])
             if m:
@@ -690,9 +696,13 @@ _APPOSITION_PLACE = re.compile(r"^\s*(?:\(|,\s*(?:a|an|the)\s+(?:[\w-]+\s+){0,3}
 _ADMIN_AFTER = re.compile(r"\s+(?:state|province|region|governorate|county|district)\b", re.I)
 _CONTROL_OF = re.compile(r".*\bcontrol\s+(?:of|over)\s*$", re.I | re.S)
 _TERRITORY_OBJ = re.compile(r"^\s*(?:(?:control\s+(?:of|over)|some|more|new|several|a\s+number\s+of|a\s+series\s+of|"
-                            r"large|vast|the|lost|key|strategic|many|dozens\s+of|two|three|four|five)\s+)*"
+                            r"large|vast|the|lost|key|strategic|many|dozens\s+of|two|three|four|five|other|major|"
+                            r"provincial|district|regional)\s+)*"
                             r"(?:territory|ground|areas?|positions?|villages?|localities|towns|settlements|hills?|"
-                            r"swathes?|checkpoints?|locations?|outposts?|bases?)\b", re.I)
+                            r"swathes?|checkpoints?|locations?|outposts?|bases?|capitals|cities|(?:district\s+)?cent(?:re|er)s)\b",
+                            re.I)
+# "two more provincial capitals on Tuesday, Farah in the west and Pul-e-Khumri": the places that name the count
+_COUNTED_LIST_GAP = re.compile(r"^\s*(?:in\s+the\s+(?:far\s+)?(?:north|south|east|west)\w*\s*)?(?:,|and|,\s*and)\s*$", re.I)
 _MONTHS_DAYS = re.compile(r"^(?:January|February|March|April|May|June|July|August|September|October|November|"
                           r"December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)$")
 
