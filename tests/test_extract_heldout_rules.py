@@ -367,3 +367,9 @@ def test_the_places_that_name_a_count_of_captured_capitals_are_each_captured():
     assert {e.location.name for e in found} == {"Farah", "Pul-e Khumri"}
     # a count of villages near a town does not make the town captured
     assert current("Rebels seized several villages on Sunday near Kidal, officials said.") == []
+
+
+def test_a_countrys_armed_group_is_not_that_countrys_army():
+    e, = current("Sudan's notorious paramilitary group claimed on Sunday that it took control of En Nahud, a town in "
+                 "West Kordofan.")
+    assert e.actor is None or e.actor.side == "non_state"

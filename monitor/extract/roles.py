@@ -170,6 +170,8 @@ _FACILITY_OF = re.compile(r"\b(?:headquarters|barracks|garrison|palace|base)\s+o
                           re.I)  # "the headquarters of the military's Northeastern Command in Lashio"
 _OPERATION_ENDED = re.compile(r"[^.;]{0,50}?\bafter\s+(?:an?\s+|the\s+|its\s+|their\s+)?(?:[\w-]+\s+){0,3}"
                               r"(?:operation|raid|incursion|sweep)\b", re.I)
+_COUNTRY_OF_GROUP = re.compile(r"['’]s\s+(?:[\w-]+\s+){0,2}(?:paramilitar\w*|rebels?|militias?|insurgents?|armed\s+groups?|"
+                               r"groups?|opposition|separatists?|jihadists?)\b", re.I)
 _PART_OF = re.compile(r"\b(?:parts?|sections?|quarters?|neighbou?rhoods?|districts?|pockets?|corners?|edges?|outskirts)\s+"
                       r"of\s+(?:the\s+)?(?:\w+\s+){0,1}$", re.I)
 _NON_PLACE_OBJ = re.compile(r"\b(?:soldiers?|fighters?|weapons?|prisoners?|hostages?|tanks?|vehicles?|ammunition|"
@@ -821,7 +823,8 @@ def _subject(c: Claim, text: str, base: int, vstart: int, vend: int, actors: lis
         cut = 0  # "Syrian rebels claim they captured": the reporting subject is the taker
         rep = cuts[-1].start()
         head = head[:rep]
-        speaker = [a for a in actors if base + floor <= a.start and a.end <= base + rep and not a.generic_state]
+        speaker = [a for a in actors if base + floor <= a.start and a.end <= base + rep and not a.generic_state
+                   and a.actor_ids and not _COUNTRY_OF_GROUP.match(text[a.end - base:rep])]  # not "Sudan's paramilitary group"
         if speaker and not re.search(r"[;,:(]|\b(?:after|before|when|while|as|and|but|since|who|which|that)\b",
                                      text[speaker[-1].end - base:rep], re.I):
             c.actors = [speaker[-1]]  # "Russia's defence ministry announced it had taken the town": Russia
@@ -836,7 +839,8 @@ def _subject(c: Claim, text: str, base: int, vstart: int, vend: int, actors: lis
         # (not a possessive or the group driven out: "they drove Haftar's fighters out of X, and they entered Y")
         they = re.search(r"\bthey\s+(?:\w+\s+)*$", head, re.I) is not None  # "its forces" may be "Russia's"
         before = [a for a in actors if base <= a.start and a.end <= base + vstart and not a.generic_state
-                  and (not they or _subject_like(a, text, base) and not _driven_out(a, text, base))]
+                  and (not they or _subject_like(a, text, base) and not _driven_out(a, text, base))
+                  and not _COUNTRY_OF_GROUP.match(text[a.end - base:vstart])]
         if before:
             c.actors = [before[-1]]
             return
