@@ -373,3 +373,9 @@ def test_a_countrys_armed_group_is_not_that_countrys_army():
     e, = current("Sudan's notorious paramilitary group claimed on Sunday that it took control of En Nahud, a town in "
                  "West Kordofan.")
     assert e.actor is None or e.actor.side == "non_state"
+
+
+def test_they_after_a_clause_that_killed_soldiers_is_the_killers():
+    e, = current("An official said the militants killed dozens of civilians and soldiers and forced thousands to flee "
+                 "as they captured Ramadi on Sunday.", date(2015, 5, 18))
+    assert e.actor.side == "non_state" and e.previous.side == "state"

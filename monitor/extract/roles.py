@@ -846,6 +846,7 @@ def _subject(c: Claim, text: str, base: int, vstart: int, vend: int, actors: lis
             return
         if re.search(r"\bthey\s+(?:(?:had|have|has|was|were|is|are|now|also|then|later|first|eventually)\s+)*$",
                      head, re.I) and not [a for a in actors if base + floor <= a.start and a.end <= base + vstart
+                                          and not a.generic_state  # "killed soldiers ... as they captured": not them
                                           and _subject_like(a, text, base) and not _driven_out(a, text, base)]:
             c.subject_pronoun = True  # "they seized it": the pipeline looks back to the previous sentence
             # a generic noun before "they" is its antecedent only as a subject ("Rebels attacked X and they took it"),
