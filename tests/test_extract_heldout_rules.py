@@ -379,3 +379,10 @@ def test_they_after_a_clause_that_killed_soldiers_is_the_killers():
     e, = current("An official said the militants killed dozens of civilians and soldiers and forced thousands to flee "
                  "as they captured Ramadi on Sunday.", date(2015, 5, 18))
     assert e.actor.side == "non_state" and e.previous.side == "state"
+
+
+def test_a_name_before_town_in_a_region_is_the_place_and_a_capitalised_modifier_before_town_of_is_not():
+    e, = current("The Arakan Army captured Rathedaung town in Rakhine state on Sunday.")
+    assert (e.location.name, e.location.country) == ("Rathedaung", "MM")
+    e, = current("Somali troops captured the Indian Ocean town of Harardhere on Sunday, the minister said.")
+    assert e.location.country == "SO" and "Ocean" not in e.location.name

@@ -502,7 +502,8 @@ def _definite_references(text: str, base: int, earlier: list[PlaceMention],
             [p for p in before if p.key in focus and not p.landmark]  # else what the story is about
         close = [p for p in before if base + m.start() - p.end <= 300 and (p.noun in (None, noun, "capital")
                                                                          or noun in _ANY_NOUN) and not p.wants_admin1]
-        close = [p for p in close if not p.landmark] or close  # "north of Kismayo ... the port city" if nothing else
+        # "north of Kismayo ... the port city" if nothing else, but not "north of the state capital Sittwe ... the town"
+        close = [p for p in close if not p.landmark] or [p for p in close if p.noun in (None, noun)]
         # "... began in Gonaives, when a gang took over the city": a place this sentence names comes first
         here = [p for p in close if p.start >= base and not p.landmark]
         p = here[-1] if here else same[-1] if same else close[-1] if close else None
@@ -673,11 +674,12 @@ _NAME = r"(?:(?:[Aa]l|[Ee]l)[\s-]|(?:[Aa]sh|[Aa]s|[Aa]d|[Aa]r|[Aa]t|[Aa]z|[Aa]n|
         r"[A-Z][\w'’]+(?:-[A-Z]?[\w'’]+){0,3}" \
         r"(?:\s+(?:(?:al|el|ash|as|ad|ar|at|az|an|ath|adh|de|da|du|ya|wa|bin|ibn|la|le)[\s-]+)?" + _CAL + \
         r"[A-Z][\w'’]+(?:-[\w'’]+)?){0,3}"
+_PLACE_NOUNS = r"(?:town|village|city|district|area|locality|hamlet|settlement|base|airport|port|neighbou?rhood|suburb|" \
+               r"camp|outpost|hill|mountain|valley|region|county|commune|municipality|post|detachment|gendarmerie|station)s?"
 _NAMES_OBJ = re.compile(
     r"^\s*(?:(?:full|complete|total)\s+)?(?:control\s+(?:of|over)\s+)?(?:the\s+)?"
-    r"(?:(?:[\w-]+\s+){0,2}?(?:town|village|city|district|area|locality|hamlet|settlement|base|airport|port|"
-    r"neighbou?rhood|suburb|camp|outpost|hill|mountain|valley|region|county|commune|municipality|post|detachment|"
-    r"gendarmerie|station)s?\s+(?:of|at|in)\s+)?"
+    # "the Indian Ocean town of X", "the border post at X"; not "Rathedaung town in <region>"
+    r"(?:(?:[\w-]+\s+){0,2}?" + _PLACE_NOUNS + r"\s+of\s+|(?:[a-z][\w-]*\s+){0,2}?" + _PLACE_NOUNS + r"\s+(?:at|in)\s+)?"
     r"(?P<names>" + _NAME + r"(?:\s*(?:,|and|,\s*and)\s*" + _NAME + r")*)"
 )
 _HELD_CUE = re.compile(r"\b(?:control|took\s+over|taken\s+over|withdr\w+|fled|abandon\w*|retreat\w*|pulled\s+out|"
