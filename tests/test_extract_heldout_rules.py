@@ -386,3 +386,11 @@ def test_a_name_before_town_in_a_region_is_the_place_and_a_capitalised_modifier_
     assert (e.location.name, e.location.country) == ("Rathedaung", "MM")
     e, = current("Somali troops captured the Indian Ocean town of Harardhere on Sunday, the minister said.")
     assert e.location.country == "SO" and "Ocean" not in e.location.name
+
+
+def test_a_news_outlet_is_no_place_and_a_country_after_a_preposition_is_no_speaker():
+    e, = current("Al Jazeera news agency reported that the army withdrew from El Fula on Sunday, and the RSF seized "
+                 "the city, sources said.")
+    assert e.location.name == "Al Fulah"
+    e, = current("Rebel forces in Chad say they have captured the eastern town of Biltine on Sunday.")
+    assert e.actor.side == "non_state"

@@ -53,6 +53,8 @@ _PLACE_MODIFIERS = frozenset(fold(w) for w in "eastern western northern southern
                               "north south east west the in at of".split())
 _CALENDAR = re.compile(r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|"
                        r"May|June|July|August|September|October|November|December)$")
+_NEWS_OUTLET = re.compile(r"\s+(?:press|news|agency|tv|television|radio|channel|broadcaster|newspaper|daily)\b", re.I)
+_NEWS_OUTLET_NAME = re.compile(r"(?:Al[- ])?(?:Jazeera|Arabiya)", re.I)  # "Mayadeen" is also a town
 _INSTITUTION_IN = re.compile(r"\b(?:Command|Headquarters|Base|Brigade|Division|Regiment|Corps|Battalion|Airport|Prison|"
                              r"Camp|Barracks|Garrison|Academy|University|Hospital)\s+in\s+$")
 _ADMIN_AFTER = re.compile(r"^\s*(?:province|governorate|region|state|oblast|prefecture|department|county)\b", re.I)
@@ -154,6 +156,8 @@ def _mention(folded: FoldedText, first: int, last: int, key: str, entries: list[
     if pre:
         start = start - (len(text[max(0, start - 5):start]) - pre.start())
     surface = text[start:end]
+    if _NEWS_OUTLET.match(text[end:end + 30]) or _NEWS_OUTLET_NAME.fullmatch(surface):
+        return None  # "Al Jazeera news agency reported", "Khaama press reported": a source, not a place
     if re.match(r"-[A-Za-z]", text[end:end + 2]) or re.search(r"[A-Za-z]-$", text[max(0, start - 2):start]):
         return None  # a piece of a longer hyphenated name: "Bulo" of "Bulo-Gadud", "Arche" of "Dasht-i-Arche"
     k = bisect.bisect_left(blocked, (end,))  # blocked spans sorted by start

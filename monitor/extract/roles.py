@@ -826,7 +826,8 @@ def _subject(c: Claim, text: str, base: int, vstart: int, vend: int, actors: lis
         rep = cuts[-1].start()
         head = head[:rep]
         speaker = [a for a in actors if base + floor <= a.start and a.end <= base + rep and not a.generic_state
-                   and a.actor_ids and not _COUNTRY_OF_GROUP.match(text[a.end - base:rep])]  # not "Sudan's paramilitary group"
+                   and a.actor_ids and not _COUNTRY_OF_GROUP.match(text[a.end - base:rep])  # not "Sudan's paramilitary group"
+                   and not _PREP_BEFORE.search(text[max(0, a.start - base - 40):a.start - base])]  # nor "forces in Chad"
         if speaker and not re.search(r"[;,:(]|\b(?:after|before|when|while|as|and|but|since|who|which|that)\b",
                                      text[speaker[-1].end - base:rep], re.I):
             c.actors = [speaker[-1]]  # "Russia's defence ministry announced it had taken the town": Russia
