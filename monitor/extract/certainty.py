@@ -84,7 +84,7 @@ _CLAIM_VERB = re.compile(r"\bclaim(?:ed|s|ing)?\b(?!\s+(?:the\s+)?lives)", re.I)
 
 def blocked(before_trigger: str) -> bool:
     """True when the words just before a trigger make it an aim, attempt or possibility, not a fact."""
-    tail = before_trigger[-120:]
+    tail = re.sub(r"['‘\"“]\s*$", "", before_trigger[-120:])  # "vowed to 'liberate' X": the quote is no word
     if _SUCCESS.search(tail):
         return False
     return bool(_ATTEMPT.search(tail))

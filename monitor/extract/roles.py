@@ -83,6 +83,7 @@ FELL = re.compile(
     r"\b(?:f(?:ell|alls|allen|alling)\s+(?:in)?to\s+(?:the\s+)?(?:hands\s+of\s+|control\s+of\s+)?|"
     r"f(?:ell|alls|allen|alling)\s+under\s+(?:the\s+)?(?:(?:full|complete|total)\s+)?control\s+of\s+|"
     r"c(?:ame|omes|oming)\s+under\s+(?:the\s+)?(?:(?:full|complete|total)\s+)?control\s+of\s+|"
+    r"(?:is|are|was|were)\s+(?:now\s+)?back\s+under\s+(?:the\s+)?(?:(?:full|complete|total)\s+)?control\s+of\s+|"
     r"(?:is|was|are|were)\s+now\s+(?:(?:fully|completely|entirely|totally|firmly)\s+)?(?:controlled\s+by|held\s+by|"
     r"in\s+the\s+hands\s+of|under\s+(?:the\s+)?(?:(?:full|complete|total)\s+)?control\s+of)\s+|"
     r"(?:is|was|are|were)\s+(?:now\s+)?(?:fully|completely|entirely|totally)\s+(?:controlled|held)\s+by\s+|"
@@ -91,7 +92,7 @@ FELL = re.compile(
     r"(?:has|have)\s+been\s+in\s+the\s+hands\s+of\s+(?=[^.;]{1,60}\bsince\b)|"  # "... of M23 since Friday evening"
     r"(?P<poss_verb>(?:(?:c(?:ame|omes)|f(?:ell|alls)|brought|put|placed|passed|returned|back)\s+(?:under|in)?(?:to)?\s*|"
     r"(?:(?:is|are|was|were)\s+)?now\s+(?:(?:fully|completely|entirely|firmly|totally)\s+)?(?:under|in)\s+)"
-    r"(?:the\s+)?)(?P<poss>[A-Z][\w'’-]*(?:\s+[\w'’-]+){0,3}?|government|state|army|regime|rebel|militant|"
+    r"(?:the\s+)?)(?!(?:full|complete|total|firm|effective|the|under|in|into)\s)(?P<poss>[A-Z][\w'’-]*(?:\s+[\w'’-]+){0,3}?|government|state|army|regime|rebel|militant|"
     r"insurgent|jihadist|opposition|military|separatist|its|their|our)\s+(?:(?:full|complete|total|firm)\s+)?"
     r"(?:control|hands))",
     re.I,
@@ -183,7 +184,7 @@ _LIST_GAP = re.compile(r"^\s*(?:(?:on|late\s+on|early\s+on)\s+[A-Z]\w+day\s*)?"
                        r"(?:,|and|,\s*and|as\s+well\s+as|&|or|,\s*as\s+well\s+as)\s*(?:the\s+)?"
                        r"(?:(?:nearby\s+|neighbouring\s+|neighboring\s+|adjacent\s+)?(?:town|village|city|district|area|"
                        r"locality|settlement)s?\s+(?:of\s+)?)?$", re.I)
-_SUBORDINATE = re.compile(r"\b(?:which|who|whom|after|before|since|when|while|because|although|where|until|"
+_SUBORDINATE = re.compile(r"\b(?:which|who|whom|whose|after|before|since|when|while|because|although|where|until|"
                           r"following)\b|[;:(]", re.I)
 
 
@@ -628,8 +629,8 @@ def _objects(text: str, base: int, pos: int, places: list[PlaceMention], *, stri
                 r"\s+(?:district|province|region|governorate|county|state)\b", text[first.end - base:], re.I):
             gap = text[pos:first.start - base]
             # "had taken several villages ... but had not entered Hama": a new clause, the place is not the object
-            if len(gap.split()) <= 16 and not re.search(r"[.;!?]|\b(?:but|yet|while|whereas|although|though)\b", gap,
-                                                        re.I):
+            if len(gap.split()) <= 16 and not re.search(r"[.;!?]|,\s*and\b|\b(?:but|yet|while|whereas|although|though|"
+                                                        r"said|says|officials?)\b", gap, re.I):
                 out = [first]
                 if re.search(r"\b(?:capitals|cities|towns|cent(?:re|er)s)\b", territorial.group(), re.I):
                     for nxt in after[1:]:
@@ -649,7 +650,7 @@ def _objects(text: str, base: int, pos: int, places: list[PlaceMention], *, stri
     while rest:
         nxt = rest.pop(0)
         gap = text[out[-1].end - base:nxt.start - base]
-        if _LIST_GAP.match(gap):
+        if _LIST_GAP.match(gap) and not nxt.wants_admin1:  # not "Gwoza, the Borno state town"
             out.append(nxt)
             continue
         # skip places inside a locator phrase ("in Sar-e Pul province in northern Afghanistan") to the next item
@@ -738,12 +739,14 @@ def _unknown_names(text: str, base: int, pos: int, actors: list[ActorMention],
 def _relative_object(text: str, base: int, vstart: int, places: list[PlaceMention]
                      ) -> tuple[PlaceMention, int] | None:
     """"Y, which X captured": the place Y and where the relative clause starts."""
-    before = [p for p in places if p.end - base <= vstart]
+    before = [p for p in places if p.end - base <= vstart and not p.wants_admin1 and not p.region]
     if not before:
         return None
     p = before[-1]
-    m = re.match(r"\s*,?\s*(?:which|that)\s+(?P<subj>[^,;.()]{1,80}?)\s+(?:(?:had|has|have|first|later|briefly|"
-                 r"once|also)\s+)*$", text[p.end - base:vstart], re.I)
+    # "Gwoza, the Borno state town which Boko Haram overran": the town, not the state that describes it
+    m = re.match(r"\s*,?\s*(?:(?:the|a)\s+[^,;.()]{0,40}?\b(?:town|city|village|port|hub|capital)\s+)?(?:which|that)\s+"
+                 r"(?P<subj>[^,;.()]{1,80}?)\s+(?:(?:had|has|have|first|later|briefly|once|also)\s+)*$",
+                 text[p.end - base:vstart], re.I)
     return (p, p.end - base + m.start("subj")) if m else None
 
 
@@ -753,7 +756,7 @@ def _place_before(text: str, base: int, pos: int, places: list[PlaceMention],
 
     A name the gazetteer lacks counts when the text calls it a place ("The town of Bunagana fell ...").
     """
-    before = [p for p in places if p.end - base <= pos]
+    before = [p for p in places if p.end - base <= pos and not p.landmark]
     local = [p for p in before if not p.wants_admin1 and not p.region]
     if local and before and local[-1] is not before[-1] and len(text[local[-1].end - base:pos].split()) <= 8:
         before = local  # "Zaranj in south-western Nimruz province, were captured": the town, not its province
@@ -767,9 +770,15 @@ def _place_before(text: str, base: int, pos: int, places: list[PlaceMention],
     if not before:
         return None
     p = before[-1]
+    if re.search(r",\s*(?:(?:has|had|have|was|were|is|now|also)\s+)*$", text[p.end - base:pos]):
+        # "The town, about 60 km north of ... the city of Mopti, was overrun": the place before the aside
+        heads = [q for q in before[:-1] if re.match(r"\s*,[^;.!?]{0,140}$", text[q.end - base:p.start - base])
+                 and text[q.end - base:q.end - base + 1] == ","]
+        p = heads[0] if heads else p
     gap = text[p.end - base:pos]
-    if len(gap.split()) > 12 or re.search(r"[.;!?]", gap):
-        return None
+    apposition = re.match(r"^\s*,[^;.!?]{0,140}?,\s*(?:(?:has|had|have|was|were|is|now|also)\s+)*$", gap)
+    if (len(gap.split()) > 12 and not apposition) or re.search(r"[.;!?]", gap):
+        return None  # "The town, about 60 km north of the army base at Sevare and the city of Mopti, was overrun"
     if re.search(r"\b(?:districts|villages|towns|areas|parts|neighbou?rhoods|localities|outposts|positions)\s+"
                  r"(?:[\w-]+\s+)?(?:in|of|around|across)\s+(?:the\s+)?(?:\w+\s+)?$", text[max(0, p.start - base - 60):p.start - base],
                  re.I):
