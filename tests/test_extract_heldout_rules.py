@@ -426,3 +426,27 @@ def test_a_town_described_at_length_before_its_verb_is_still_its_subject():
         "Mali's army said on Sunday it had retaken Konna. The town, about 60 km north of the army base at Sevare "
         "and the city of Mopti, was overrun on 10 January by Ansar Dine fighters.", date(2013, 1, 21))}
     assert found.get("Konna") and "Mopti" not in found
+
+
+def test_a_raid_and_the_defenders_clearing_the_town_after_it_are_no_change():
+    text = ("Islamic State-allied fighters stormed the town of Dikwa in north-east Nigeria on Sunday evening, setting "
+            "fire to a UN humanitarian hub and trapping aid workers in a bunker, before soldiers drove them out on "
+            "Monday, officials said.\n\n\"By Monday afternoon the troops had cleared the town and the terrorists had "
+            "fled,\" an army spokesman said.")
+    assert current(text) == []
+
+
+def test_a_list_item_that_describes_the_place_and_a_facility_named_after_a_city_are_not_places_taken():
+    e, = current("The M23 said on Sunday its fighters had taken control of Uvira, the South Kivu port on Lake "
+                 "Tanganyika.")
+    assert e.location.name == "Uvira"
+    found = current("Tarinkot has fallen. The governor flew out to the Kandahar air field this morning after handing "
+                    "the city over to the Taliban.", date(2021, 8, 13))
+    assert [e.location.name for e in found] == ["Tarinkot"]
+
+
+def test_a_dateline_under_a_headline_names_no_actor():
+    e, = current("Rebels say Homs is theirs\n\nHOMS, Syria (wire) - Opposition fighters led by Hayat Tahrir al-Sham "
+                 "said early on Sunday that they had imposed complete control over Homs after army units abandoned "
+                 "their positions.")
+    assert e.actor.id == "hts"

@@ -112,7 +112,7 @@ _RAID_AFTER = re.compile(
 
 def raid(after_trigger: str) -> bool:
     """True when the attackers left again in the same breath ("overran the post ... before withdrawing")."""
-    m = _RAID_AFTER.search(after_trigger[:160])
+    m = _RAID_AFTER.search(after_trigger[:260])
     return bool(m) and not re.search(r"\b(?:after|as|when)\b", after_trigger[:m.start()], re.I)
 
 

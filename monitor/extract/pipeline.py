@@ -26,7 +26,7 @@ from monitor.extract.countries import country_name, country_names, demonym
 from monitor.extract.gazetteer import Entry, Gazetteer
 from monitor.extract.normalize import FoldedText, fold, strip_accents
 from monitor.extract.places import PlaceMention, countries_in, country_context, find_places, resolve
-from monitor.extract.text import Sentence, find_dateline, split_sentences, story_end, title_end
+from monitor.extract.text import Dateline, Sentence, find_dateline, split_sentences, story_end, title_end
 from monitor.records import ActorRef, Event, Place, Source
 
 _TRIGGER_ANY = re.compile(
@@ -139,14 +139,17 @@ class EventExtractor:
         body = text[:story_end(text)]
         if not body.strip():
             return []
-        dateline = find_dateline(body)
+        head_end = title_end(body)  # a headline first, then the dateline: "Rebels say ...\n\nHOMS, Syria (wire) -"
+        dateline = find_dateline(body[head_end:])
+        if dateline:
+            dateline = Dateline(dateline.start + head_end, dateline.end + head_end, dateline.place)
         folded = FoldedText(body)
         actors = self.catalogue.find(folded)
         if dateline:  # "MAIDUGURI, Nigeria -" locates the story; it names no actor
-            actors = [a for a in actors if a.end > dateline.end]
+            actors = [a for a in actors if not head_end <= a.start < dateline.end]
         blocked = [(a.start, a.end) for a in actors]
         if dateline:
-            blocked.append((0, dateline.end))
+            blocked.append((head_end, dateline.end))
         places = find_places(folded, self.gazetteer, blocked)
         dl_country = None
         if dateline and dateline.place:
@@ -155,8 +158,7 @@ class EventExtractor:
             dl_country = hits[0].country if hits else None
         ctx = country_context(folded, places, dl_country, self._actor_countries(actors))
         sentences = split_sentences(body)
-        art = _Article(self, body, sentences, actors, places, ctx, pub, dateline.end if dateline else 0,
-                       title_end(body))
+        art = _Article(self, body, sentences, actors, places, ctx, pub, dateline.end if dateline else 0, head_end)
         art.folded = folded
         return art.events(source)
 
@@ -203,6 +205,7 @@ class _Article:
     def events(self, source: Source | None) -> list[Event]:
         resolved: list[_Resolved] = []
         denials: list[tuple[Sentence, list[PlaceMention]]] = []
+        raided: dict[str, str | None] = {}  # place key -> the raiders' side
         for s in self.sentences:
             s_places = [p for p in self.places if s.start <= p.start < s.end]
             if certainty.dispute(s.text):
@@ -213,6 +216,8 @@ class _Article:
             earlier = [p for p in self.places if s.start - 1500 <= p.start < s.start]
             focus = frozenset(r.claim.place.key for r in resolved if r.claim.place.key and r.timing == "current")
             for claim in roles.find_claims(s, s_places, s_actors, earlier, focus):
+                if claim.raid and (r := self._resolve(claim, s_actors)) is not None:
+                    raided[_place_key(r.entry)] = r.actor.side if r.actor else None
                 if claim.blocked or (claim.voice == "enter" and not self._defenders_left(s)):
                     continue
                 if claim.negated:
@@ -224,7 +229,10 @@ class _Article:
                     if r.timing == "current" and r.actor and r.actor.side == "non_state":
                         self.last_current_actor = r.actor
         self._date_states(resolved)
-        clusters = [(k, c) for k, c in self._merge(resolved) if not self._raid_ended(k, c)]
+        # a raid, and the defenders clearing the place after it ("before soldiers drove them out ... the troops had
+        # cleared the town"): no change either way
+        clusters = [(k, c) for k, c in self._merge(resolved) if not self._raid_ended(k, c) and not (
+            k in raided and c.timing == "current" and all(r.actor is None or r.actor.side != raided[k] for r in c.items))]
         if _ANNIVERSARY.search(self.body):  # "marking the first anniversary ... The fall of Mosul came as a shock"
             for _k, cl in clusters:
                 if all(r.claim.voice == "nominal" and not r.explicit_date for r in cl.items):

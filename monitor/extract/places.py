@@ -53,6 +53,7 @@ _PLACE_MODIFIERS = frozenset(fold(w) for w in "eastern western northern southern
                               "north south east west the in at of".split())
 _CALENDAR = re.compile(r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|"
                        r"May|June|July|August|September|October|November|December)$")
+_FACILITY_NAMED = re.compile(r"\s+(?:international\s+)?(?:air\s*field|airfield|airport|air\s*base|airbase)\b", re.I)
 _NEWS_OUTLET = re.compile(r"\s+(?:press|news|agency|tv|television|radio|channel|broadcaster|newspaper|daily)\b", re.I)
 _NEWS_OUTLET_NAME = re.compile(r"(?:Al[- ])?(?:Jazeera|Arabiya)", re.I)  # "Mayadeen" is also a town
 _INSTITUTION_IN = re.compile(r"\b(?:Command|Headquarters|Base|Brigade|Division|Regiment|Corps|Battalion|Airport|Prison|"
@@ -103,6 +104,7 @@ class PlaceMention:
     antecedent: "PlaceMention | None" = None  # for "the town": the named mention it stands for
     region: bool = False  # "northern Hama": the area around, not the town
     in_parens: bool = False  # "(Mobbar, Borno)": the coder's location note, not the story's subject
+    facility: bool = False  # "the Kandahar air field": a facility named after the place, not the place
 
 
 def find_places(folded: FoldedText, gazetteer: Gazetteer, blocked: list[tuple[int, int]]) -> list[PlaceMention]:
@@ -192,7 +194,8 @@ def _mention(folded: FoldedText, first: int, last: int, key: str, entries: list[
                   and not _INSTITUTION_IN.search(before))  # not "the Northeastern Command in Lashio"
     in_parens = before.rfind("(") > before.rfind(")")
     return PlaceMention(start, end, surface, key, tuple(entries), landmark, wants_admin1, wants_city,
-                        noun.group("noun").lower() if noun else None, region=region, in_parens=in_parens)
+                        noun.group("noun").lower() if noun else None, region=region, in_parens=in_parens,
+                        facility=bool(_FACILITY_NAMED.match(after)))
 
 
 def _sentence_start(before: str, pos: int) -> bool:

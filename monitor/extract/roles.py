@@ -173,6 +173,8 @@ _OPERATION_ENDED = re.compile(r"[^.;]{0,50}?\bafter\s+(?:an?\s+|the\s+|its\s+|th
                               r"(?:operation|raid|incursion|sweep)\b", re.I)
 _COUNTRY_OF_GROUP = re.compile(r"['’]s\s+(?:[\w-]+\s+){0,2}(?:paramilitar\w*|rebels?|militias?|insurgents?|armed\s+groups?|"
                                r"groups?|opposition|separatists?|jihadists?)\b", re.I)
+_LED_BY = re.compile(r"\b(?:forces|fighters|troops|units|rebels|insurgents|militants|groups?|factions|coalition|alliance)\s+"
+                     r"(?:led|commanded|headed|spearheaded)\s+by\s+(?:the\s+)?$", re.I)
 _PART_OF = re.compile(r"\b(?:parts?|sections?|quarters?|neighbou?rhoods?|districts?|pockets?|corners?|edges?|outskirts)\s+"
                       r"of\s+(?:the\s+)?(?:\w+\s+){0,1}$", re.I)
 _NON_PLACE_OBJ = re.compile(r"\b(?:soldiers?|fighters?|weapons?|prisoners?|hostages?|tanks?|vehicles?|ammunition|"
@@ -207,6 +209,7 @@ class Claim:
     previous_head: str | None = None  # the generic noun of the previous holder ("the rebels"), for coreference
     subject_pronoun: bool = False  # the taker is "they", with no actor named before it in the sentence
     blocked: bool = False
+    raid: bool = False  # blocked because the takers left again ("stormed X ... before soldiers drove them out")
     negated: bool = False
     peaceful: bool = False
     strength: float = 0.8  # how much the pattern alone supports a change
@@ -498,7 +501,8 @@ def _definite_references(text: str, base: int, earlier: list[PlaceMention],
     for m in _DEFINITE.finditer(text):
         noun = m.group("noun").lower()
         before = [p for p in earlier if p.end <= base + m.start() and p.antecedent is None and not p.region
-                  and not p.in_parens and not all(e.kind == "admin1" for e in p.candidates[:1])]
+                  and not p.in_parens and not all(e.kind == "admin1" for e in p.candidates[:1])
+                  and not p.facility]  # not "flew out to the Kandahar air field ... handing the city over"
         same = [p for p in before if p.noun == noun and not p.landmark] or \
             [p for p in before if p.key in focus and not p.landmark]  # else what the story is about
         close = [p for p in before if base + m.start() - p.end <= 300 and (p.noun in (None, noun, "capital")
@@ -650,7 +654,8 @@ def _objects(text: str, base: int, pos: int, places: list[PlaceMention], *, stri
     while rest:
         nxt = rest.pop(0)
         gap = text[out[-1].end - base:nxt.start - base]
-        if _LIST_GAP.match(gap) and not nxt.wants_admin1:  # not "Gwoza, the Borno state town"
+        if _LIST_GAP.match(gap) and not nxt.wants_admin1 and not re.match(  # not "Gwoza, the Borno state town"
+                r"\s+(?:port|town|city|capital|village|region|province)\b", text[nxt.end - base:], re.I):  # "the South Kivu port"
             out.append(nxt)
             continue
         # skip places inside a locator phrase ("in Sar-e Pul province in northern Afghanistan") to the next item
@@ -836,7 +841,8 @@ def _subject(c: Claim, text: str, base: int, vstart: int, vend: int, actors: lis
         head = head[:rep]
         speaker = [a for a in actors if base + floor <= a.start and a.end <= base + rep and not a.generic_state
                    and a.actor_ids and not _COUNTRY_OF_GROUP.match(text[a.end - base:rep])  # not "Sudan's paramilitary group"
-                   and not _PREP_BEFORE.search(text[max(0, a.start - base - 40):a.start - base])]  # nor "forces in Chad"
+                   and (not _PREP_BEFORE.search(text[max(0, a.start - base - 40):a.start - base])  # nor "forces in Chad"
+                        or _LED_BY.search(text[max(0, a.start - base - 60):a.start - base]))]  # but "fighters led by X"
         if speaker and not re.search(r"[;,:(]|\b(?:after|before|when|while|as|and|but|since|who|which|that)\b",
                                      text[speaker[-1].end - base:rep], re.I):
             c.actors = [speaker[-1]]  # "Russia's defence ministry announced it had taken the town": Russia
@@ -1027,6 +1033,8 @@ def _subject_like(a: ActorMention, text: str, base: int) -> bool:
                  r"militants|militiamen|soldiers)\s+(?:of|from)\s+(?:the\s+)?(?:[\w'’]+-[\w'’-]+\s+)?$",
                  text[max(0, rel_start - 60):rel_start], re.I):
         return True  # "forces loyal to the GNA", "fighters of the Azawad Liberation Front"
+    if _LED_BY.search(text[max(0, rel_start - 60):rel_start]):
+        return True  # "opposition fighters led by Hayat Tahrir al-Sham"
     return not _PREP_BEFORE.search(text[max(0, rel_start - 40):rel_start])
 
 
@@ -1119,7 +1127,8 @@ def _dedupe(chain: list[ActorMention]) -> list[ActorMention]:
 
 def _mark(c: Claim, before: str) -> None:
     after = c.sentence.text[c.trigger[1] - c.sentence.start:]
-    c.blocked = certainty.blocked(before) or (c.kind in ("gain", "regain") and certainty.raid(after))
+    c.raid = c.kind in ("gain", "regain") and certainty.raid(after)
+    c.blocked = certainty.blocked(before) or c.raid
     c.negated = certainty.negated(before) or certainty.denied_before(before)
 
 
