@@ -450,3 +450,17 @@ def test_a_dateline_under_a_headline_names_no_actor():
                  "said early on Sunday that they had imposed complete control over Homs after army units abandoned "
                  "their positions.")
     assert e.actor.id == "hts"
+
+
+def test_more_roles_and_dates_read_right():
+    # "his forces had 'liberated'": the quote hides no subject
+    e, = current("Azerbaijan's president said on Sunday that his forces had 'liberated' the town of Fuzuli.")
+    assert e.actor.id == "azerbaijan-government"
+    # "handed it over": the holder left, so the soldiers who moved in took the town
+    e, = current("Armenian forces handed it over under the ceasefire on Sunday. Columns of Azerbaijani soldiers moved "
+                 "into the town of Kalbajar the same day.")
+    assert e.actor.id == "azerbaijan-government"
+    # a date in a "that" clause dates that clause, not the change
+    e, = current("The army said on Sunday it had regained control of Debre Tabor, a town that Fano militiamen overran "
+                 "on 1 March.")
+    assert e.date == date(2024, 3, 10)

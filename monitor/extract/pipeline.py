@@ -66,7 +66,7 @@ _DEFENDERS_LEFT = re.compile(
     r"\bwithout\s+(?:a\s+fight|(?:meeting\s+)?(?:any\s+|much\s+)?resistance|firing\s+a\s+shot)|little\s+resistance|"
     r"\b(?:almost|virtually|hardly\s+any|barely\s+any|practically)?\s*no\s+(?:armed\s+)?resistance|"
     r"\bunopposed|took\s+(?:full\s+|complete\s+)?control|took\s+over|\bin\s+(?:full\s+|total\s+)?control\b|"
-    r"raised\s+(?:their|the|its)\s+(?:\w+\s+)?flag|giving\s+\w+\s+control|handed\s+over", re.I)
+    r"raised\s+(?:their|the|its)\s+(?:\w+\s+)?flag|giving\s+\w+\s+control|handed\s+(?:(?:it|the\s+\w+)\s+)?over", re.I)
 _STATE_WORDS = re.compile(r"\b(?:regime|government|army|troops|soldiers|military|junta)\b", re.I)
 _CERTAINTY_FACTOR = {"reported": 1.0, "unconfirmed": 0.8, "claimed": 0.8, "denied": 0.3}
 

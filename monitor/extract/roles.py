@@ -186,7 +186,7 @@ _LIST_GAP = re.compile(r"^\s*(?:(?:on|late\s+on|early\s+on)\s+[A-Z]\w+day\s*)?"
                        r"(?:,|and|,\s*and|as\s+well\s+as|&|or|,\s*as\s+well\s+as)\s*(?:the\s+)?"
                        r"(?:(?:nearby\s+|neighbouring\s+|neighboring\s+|adjacent\s+)?(?:town|village|city|district|area|"
                        r"locality|settlement)s?\s+(?:of\s+)?)?$", re.I)
-_SUBORDINATE = re.compile(r"\b(?:which|who|whom|whose|after|before|since|when|while|because|although|where|until|"
+_SUBORDINATE = re.compile(r"\b(?:which|who|whom|whose|that|after|before|since|when|while|because|although|where|until|"
                           r"following)\b|[;:(]", re.I)
 
 
@@ -828,7 +828,7 @@ def _initial_name(text: str, base: int, pos: int, actors: list[ActorMention]) ->
 def _subject(c: Claim, text: str, base: int, vstart: int, vend: int, actors: list[ActorMention],
              floor: int = 0) -> None:
     """Fill the claim's taker from the words before the verb (or after a fronted gerund clause)."""
-    head = text[floor:vstart]
+    head = re.sub(r"['‘\"“]\s*$", "", text[floor:vstart])  # "his forces had 'liberated'": the quote is no word
     # the clause the verb belongs to: after the last ';' or reporting verb ("X said the rebels captured")
     cuts = [m for m in re.finditer(r";|(?<!was )(?<!were )(?<!is )(?<!are )(?<!been )\b(?:said|says|say|told|reported|"
                                    r"claimed|claims?|added|stated|announced)\s+(?!to\b)(?:that\s+)?|"
