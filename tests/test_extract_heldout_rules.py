@@ -464,3 +464,14 @@ def test_more_roles_and_dates_read_right():
     e, = current("The army said on Sunday it had regained control of Debre Tabor, a town that Fano militiamen overran "
                  "on 1 March.")
     assert e.date == date(2024, 3, 10)
+
+
+# --- from the sixth held-out set's errors -------------------------------------------------------------
+def test_works_heights_adjectives_and_seas_are_not_places_taken():
+    assert current("Russian-backed separatists said their units had taken over the Azot chemical plant on Sunday.") == []
+    assert current("The YPG raised its flag over Mishtenur hill on Sunday, fighters said.") == []
+    e, = current("Houthi fighters took control of the Red Sea port city of Hodeidah on Sunday without resistance.")
+    assert e.location.country == "YE" and "Sea" not in e.location.name
+    e, = current("Iraqi troops said on Sunday they had finished clearing Qaraqosh, once Iraq's largest Christian town, "
+                 "of Islamic State fighters.")
+    assert e.location.name != "Christian"

@@ -36,6 +36,7 @@ what when where which while who whom why will with would you your
 monday tuesday wednesday thursday friday saturday sunday january february march april may june july august
 september october november december president minister prime general colonel commander spokesman army state
 front forces force police government regime opposition rebels militants islamist islamic sunni shia shiite kurdish
+christian christians muslim muslims yazidi yazidis druze alawite turkmen
 arab media observatory human rights group groups battle victory council coalition alliance union national
 north south east west central northern southern eastern western upper lower greater new old saint
 reuters afp ap news agency online mobile store apple google play opinion editorial updated political climate hope

@@ -175,6 +175,9 @@ _COUNTRY_OF_GROUP = re.compile(r"['’]s\s+(?:[\w-]+\s+){0,2}(?:paramilitar\w*|r
                                r"groups?|opposition|separatists?|jihadists?)\b", re.I)
 _LED_BY = re.compile(r"\b(?:forces|fighters|troops|units|rebels|insurgents|militants|groups?|factions|coalition|alliance)\s+"
                      r"(?:led|commanded|headed|spearheaded)\s+by\s+(?:the\s+)?$", re.I)
+_NOT_SETTLEMENT_AFTER = re.compile(r"\s+(?:[a-z]+\s+)?(?:steel\s*works|works|plant|factory|refinery|hill|heights|mountain|"
+                                   r"ridge|dam|bridge|complex|mine|oil\s*field|field|prison|hospital|university|stadium|"
+                                   r"sea|river|lake|valley|canal|corridor|highway|road)\b", re.I)
 _PART_OF = re.compile(r"\b(?:parts?|sections?|quarters?|neighbou?rhoods?|districts?|pockets?|corners?|edges?|outskirts)\s+"
                       r"of\s+(?:the\s+)?(?:\w+\s+){0,1}$", re.I)
 _NON_PLACE_OBJ = re.compile(r"\b(?:soldiers?|fighters?|weapons?|prisoners?|hostages?|tanks?|vehicles?|ammunition|"
@@ -584,6 +587,15 @@ def _objects(text: str, base: int, pos: int, places: list[PlaceMention], *, stri
     first = after[0] if after else None
     gap = text[pos:first.start - base] if first else ""
     direct = first is not None
+    modifier = re.match(r"\s+(?:[\w-]+\s+){0,2}?(?:town|city|village|port|capital)\s+of\s+", text[first.end - base:], re.I) \
+        if direct else None
+    if modifier:  # "the Red Sea port city of Hodeidah": the first name is a modifier; the place comes after "of"
+        named = [p for p in after[1:] if p.start == first.end + modifier.end()]
+        if named:
+            after = after[after.index(named[0]):]
+            first, gap = named[0], text[pos:named[0].start - base]
+        else:
+            direct = False
     if direct:
         words = gap.split()
         limit = 6 if strict else 10
@@ -685,7 +697,7 @@ _PLACE_NOUNS = r"(?:town|village|city|district|area|locality|hamlet|settlement|b
 _NAMES_OBJ = re.compile(
     r"^\s*(?:(?:full|complete|total)\s+)?(?:control\s+(?:of|over)\s+)?(?:the\s+)?"
     # "the Indian Ocean town of X", "the border post at X"; not "Rathedaung town in <region>"
-    r"(?:(?:[\w-]+\s+){0,2}?" + _PLACE_NOUNS + r"\s+of\s+|(?:[a-z][\w-]*\s+){0,2}?" + _PLACE_NOUNS + r"\s+(?:at|in)\s+)?"
+    r"(?:(?:[\w-]+\s+){0,3}?" + _PLACE_NOUNS + r"\s+of\s+|(?:[a-z][\w-]*\s+){0,2}?" + _PLACE_NOUNS + r"\s+(?:at|in)\s+)?"
     r"(?P<names>" + _NAME + r"(?:\s*(?:,|and|,\s*and)\s*" + _NAME + r")*)"
 )
 _HELD_CUE = re.compile(r"\b(?:control|took\s+over|taken\s+over|withdr\w+|fled|abandon\w*|retreat\w*|pulled\s+out|"
@@ -735,8 +747,8 @@ def _unknown_names(text: str, base: int, pos: int, actors: list[ActorMention],
                 or surface.split()[0].rstrip("-").lower() in ("al", "el") and len(key.split()) == 1 and key in COMMON_WORDS:
             continue
         if any(s + base < a.end and a.start < e + base for a in actors) or any(
-                s + base < ke and ks < e + base for ks, ke in known):
-            continue
+                s + base < ke and ks < e + base for ks, ke in known) or _NOT_SETTLEMENT_AFTER.match(text[e:e + 40]):
+            continue  # "the Azovstal steelworks", "Mishtenur hill": a works or a height, not a town
         out.append(PlaceMention(base + s, base + e, surface, key, (), False, False, False))
     return out
 
