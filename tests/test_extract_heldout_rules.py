@@ -475,3 +475,12 @@ def test_works_heights_adjectives_and_seas_are_not_places_taken():
     e, = current("Iraqi troops said on Sunday they had finished clearing Qaraqosh, once Iraq's largest Christian town, "
                  "of Islamic State fighters.")
     assert e.location.name != "Christian"
+
+
+def test_completely_in_the_hands_of_and_now_fully_occupied_by_are_changes():
+    e, = current("Government troops abandoned Ariha on Sunday. \"Ariha is completely in the hands of the mujahideen,\" "
+                 "a spokesman for Ahrar al-Sham told reporters.")
+    assert e.actor.id == "ahrar-al-sham"
+    e, = current("Ukrainian troops have completed their withdrawal and Sievierodonetsk is now fully occupied by "
+                 "Russian forces, its mayor said on Sunday.")
+    assert e.actor.id == "russia-government"
