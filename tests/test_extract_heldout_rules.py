@@ -484,3 +484,24 @@ def test_completely_in_the_hands_of_and_now_fully_occupied_by_are_changes():
     e, = current("Ukrainian troops have completed their withdrawal and Sievierodonetsk is now fully occupied by "
                  "Russian forces, its mayor said on Sunday.")
     assert e.actor.id == "russia-government"
+
+
+# --- from the seventh held-out set's errors -----------------------------------------------------------
+def test_a_named_group_that_begins_like_the_army_is_that_group():
+    e, = current("An alliance of Islamist factions calling itself the Army of Conquest overran Jisr al-Shughur on "
+                 "Sunday, activists said.", date(2015, 4, 27))
+    assert e.actor.id == "army-of-fatah"
+
+
+def test_a_decade_has_passed_since_is_history_and_the_next_clauses_day_is_not_its_day():
+    text = ("A decade has passed since a coalition of Islamist rebel factions drove government forces out of Idlib "
+            "city, and residents on Sunday recalled the days that changed the city.")
+    assert current(text) == []
+
+
+def test_the_same_period_as_a_recalled_capture_is_history():
+    text = ("Nigerian soldiers recaptured Madagali from Boko Haram on Sunday, the army said.\n\n"
+            "Boko Haram took over Buni Yadi in August 2014. Madagali fell to the group in the same period.")
+    found = {(e.location.name, e.timing) for e in events(text)}
+    assert ("Madagali", "current") in found and not any(t == "current" and n == "Buni Yadi" for n, t in found)
+    assert len([e for e in current(text) if e.location.name == "Madagali"]) == 1

@@ -202,11 +202,14 @@ class ActorCatalogue:
             last = first + key.count(" ")
             hits.append((first, last, key))
         hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
+        named = [(f, la) for f, la, k in hits if k in self._aliases]
         out: list[ActorMention] = []
         taken_until = -1
         for first, last, key in hits:
             if first <= taken_until:
                 continue
+            if key not in self._aliases and any(f <= last < la for f, la in named):
+                continue  # "the Army" of "the Army of Conquest": the name that runs on wins
             start, end = folded.span(first, last)
             surface = folded.text[start:end]
             allowed = self._case_sensitive.get(key)

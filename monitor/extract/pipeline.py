@@ -42,7 +42,8 @@ _BACKGROUND_CUE = re.compile(
     r"\b(?:once|previously|formerly|in\s+the\s+past|years?\s+ago|decades?\s+ago|used\s+to|originally|at\s+the\s+time|"
     r"back\s+then|first\s+(?:captured|seized|took|taken|fell)|had\s+(?:been\s+)?(?:held|controlled)\s+since|"
     r"has\s+(?:been\s+)?(?:held|controlled)\s+since|since\s+(?:19|20)\d\d|"
-    r"(?:" + _COUNT + r"\s+(?:weeks?|months?|years?)|weeks|months|years|(?:several|few|many)\s+days|days)\s+(?:after|since|before)|"
+    r"(?:" + _COUNT + r"\s+(?:weeks?|months?|years?|decades?)|weeks|months|years|decades|(?:several|few|many)\s+days|days)"
+    r"\s+(?:(?:have|has)\s+passed\s+)?(?:after|since|before)|(?:in|during|over)\s+the\s+same\s+period|"
     r"(?:less|more)\s+than\s+" + _COUNT + r"\s+(?:weeks?|months?|years?)\s+(?:after|since|ago)|"
     r"anniversary|" + _COUNT + r"\s+(?:decades?|years?)\s+on\b|"
     r"(?:early|earlier)\s+in\s+the\s+(?:war|conflict|invasion|uprising|insurgency)|"
@@ -541,7 +542,7 @@ class _Article:
             if m.start() >= t0 and not re.search(r"[,;]", s.text[t0:m.start()]) and re.search(
                     r"\b(?:ago|once|previously|formerly|originally|at\s+the\s+time|back\s+then|early\s+in|start|beginning|"
                     r"outset|early\s+days|first\s+(?:days|weeks|months|year)|height|during|last\s+(?:spring|summer|autumn|"
-                    r"fall|winter))\b", m.group(), re.I):
+                    r"fall|winter)|same\s+period)\b", m.group(), re.I):
                 return True  # "captured the town years ago"
         return False
 
@@ -576,8 +577,12 @@ class _Article:
             if e.anchor == "clause" and not (e.end <= t0 and re.fullmatch(r"\s*(?:[\w'’-]+\s+){0,6}", s.text[e.end:t0])):
                 continue  # "X took A, a day after they took B": the count dates B only
             if e.start >= t1:
-                if roles.subordinate_before(s.text[obj_end:e.start]) and e.start > obj_end:
-                    continue
+                if roles.subordinate_before(s.text[obj_end:e.start]) and e.start > obj_end and not (
+                        c.voice == "nominal" and re.search(r"\b(?:which|that)\b[^,;]*\b(?:storm|captur|seiz|took|taken|"
+                                                           r"overr|fell|enter)\w*", s.text[obj_end:e.start], re.I)):
+                    continue  # (but "the fall of Idlib, which the coalition stormed on 28 March" dates the fall)
+                if re.search(r",\s*(?:and|but)\s+", s.text[obj_end:e.start]) and e.start > obj_end:
+                    continue  # "..., and residents on 28 March recalled": the next clause's day
                 dist = e.start - t1
             elif e.end <= t0:
                 between = s.text[e.end:t0]
