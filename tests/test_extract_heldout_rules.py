@@ -505,3 +505,13 @@ def test_the_same_period_as_a_recalled_capture_is_history():
     found = {(e.location.name, e.timing) for e in events(text)}
     assert ("Madagali", "current") in found and not any(t == "current" and n == "Buni Yadi" for n, t in found)
     assert len([e for e in current(text) if e.location.name == "Madagali"]) == 1
+
+
+def test_a_district_named_with_its_centre_and_allied_armies_read_right():
+    e, = current("Warduj district was captured by Afghan forces on Sunday, officials said.", date(2019, 9, 10))
+    assert (e.location.name, e.actor.side) == ("Warduj", "state")
+    e, = current("The Taliban overran the headquarters of Imam Sahib district on Monday.", date(2021, 6, 22))
+    assert e.location.name == "Imam Sahib"
+    assert current("The Taliban captured a village in Kunduz district on Monday.", date(2021, 6, 22)) == []
+    e, = current("Afghan and coalition forces retook Musa Qala on Sunday, officials said.", date(2021, 6, 22))
+    assert e.actor.side == "state"

@@ -610,8 +610,11 @@ def _objects(text: str, base: int, pos: int, places: list[PlaceMention], *, stri
         else:
             stop = _OBJ_STOP.search(gap)
             area = _AREA_NOUN.search(gap) or _FACILITY_OF.search(gap)
-            if area and (first.wants_admin1 or first.region or _ADMIN_AFTER.match(text[first.end - base:])):
+            if area and (first.wants_admin1 or first.region or _ADMIN_AFTER.match(text[first.end - base:])) and not (
+                    re.match(r"(?:headquarters|cent(?:re|er))", area.group(), re.I)
+                    and re.match(r"\s+district\b", text[first.end - base:], re.I)):
                 return []  # "captured a village in Borno state": an unnamed place; the region only locates it
+                # (but "the headquarters of Imam Sahib district" is the district centre)
             if _PART_OF.search(gap):
                 return []  # "occupying parts of the town": a foothold, not the town
             if area and re.match(r"(?:post|detachment|gendarmerie|station|compound|facilities|buildings|offices|"
@@ -780,7 +783,9 @@ def _place_before(text: str, base: int, pos: int, places: list[PlaceMention],
         before = local  # "Zaranj in south-western Nimruz province, were captured": the town, not its province
     m = re.search(r"\b(?:the\s+)?(?:town|city|village|hamlet|settlement|locality|district|base|camp|airport|port)\s+"
                   r"of\s+(" + _NAME + r")\s*(?:,[^,.;]{1,60},\s*)?(?:(?:has|had|have|was|were|is|now|also|"
-                  r"reportedly|finally)\s+)*$", text[:pos])
+                  r"reportedly|finally)\s+)*$", text[:pos]) or re.search(  # "Warduj district was captured"
+        r"(?:^|[,;]\s+|\b(?:and|the)\s+)(" + _NAME + r")\s+(?:district|town|village|township)\s*(?:(?:has|had|have|was|were|"
+        r"is|now|also|reportedly|finally)\s+)*$", text[:pos])
     if m and not any(p.start - base >= m.start(1) for p in before):
         s, e = m.start(1), m.end(1)
         if not any(base + s < a.end and a.start < base + e for a in actors):
@@ -1120,8 +1125,9 @@ def country_code_of(word: str) -> str | None:
 
 def _generic_in(span: str) -> str | None:
     if re.search(r"\b(?:army|troops|soldiers|government\s+forces|regime\s+forces|security\s+forces|military|"
-                 r"junta|loyalist)\b", span, re.I):
-        return "state"
+                 r"junta|loyalist|coalition\s+(?:forces|troops)|(?:[A-Z][a-z]+\s+and\s+)?coalition\s+forces)\b", span, re.I) \
+            or re.search(r"\b[A-Z][a-z]+(?:an|ian|ese|i)\s+and\s+coalition\s+forces\b", span):
+        return "state"  # "Afghan and coalition forces": armies, not an armed group's coalition
     if _GENERIC_NON_STATE.search(span):
         return "non_state"
     return None
