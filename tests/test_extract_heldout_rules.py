@@ -515,3 +515,9 @@ def test_a_district_named_with_its_centre_and_allied_armies_read_right():
     assert current("The Taliban captured a village in Kunduz district on Monday.", date(2021, 6, 22)) == []
     e, = current("Afghan and coalition forces retook Musa Qala on Sunday, officials said.", date(2021, 6, 22))
     assert e.actor.side == "state"
+
+
+def test_a_mixed_case_dateline_set_off_by_a_colon_is_no_place_taken():
+    text = ("Kabul: A second district in the northern province of Kunduz fell to the Taliban on Monday.\n\n"
+            "The militants attacked the district of Dasht-i-Archi from four sides and took full control of it.")
+    assert "Kabul" not in {e.location.name for e in current(text, date(2015, 6, 22))}

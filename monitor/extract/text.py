@@ -80,8 +80,8 @@ def find_dateline(text: str) -> Dateline | None:
     if not m:
         return None
     place = m.group("place").strip()
-    # a real dateline is short and either upper-case or followed by a news agency
-    if not (place.isupper() or m.group("agency")):
+    # a real dateline is short and either upper-case, followed by a news agency, or set off by a colon ("Kabul:")
+    if not (place.isupper() or m.group("agency") or m.group().rstrip().endswith(":") and " " not in place):
         return None
     return Dateline(m.start("place"), m.end(), place)
 
