@@ -521,3 +521,12 @@ def test_a_mixed_case_dateline_set_off_by_a_colon_is_no_place_taken():
     text = ("Kabul: A second district in the northern province of Kunduz fell to the Taliban on Monday.\n\n"
             "The militants attacked the district of Dasht-i-Archi from four sides and took full control of it.")
     assert "Kabul" not in {e.location.name for e in current(text, date(2015, 6, 22))}
+
+
+def test_state_media_restoring_security_to_a_town_and_flags_raised_over_two_towns_are_changes():
+    e, = current("Units of the Syrian Arab Army restored security and stability to the town of al-Sukhnah on Sunday "
+                 "after eliminating the last pockets of terrorists.")
+    assert e.actor.side == "state"
+    found = current("Ukrainian troops raised their flag over Vovchansk and over Kozacha Lopan on Sunday, officials "
+                    "said, as Russian forces abandoned their positions.")
+    assert {e.location.name for e in found} == {"Vovchansk", "Kozacha Lopan"}

@@ -60,6 +60,7 @@ REGAIN = re.compile(
     r"\b(?:(?P<strong>re-?(?:took|take|takes|taking|taken)(?:\s+" + _CONTROL + r")?|re-?captur(?:e|ed|es|ing)|"
     r"regain(?:ed|s|ing)?(?:\s+" + _CONTROL + r")?|reclaim(?:ed|s|ing)?|re-?conquer\w*|"
     r"re-?(?:establish|assert|impos)\w*\s+" + _CONTROL + r"|"
+    r"restor(?:ed|es|ing)\s+(?:security(?:\s+and\s+stability)?|stability|state\s+authority|control)\s+(?:to|in|over)|"
     r"(?:won|win|wins|winning|took|take|takes|taking|taken|wrest(?:ed|s|ing)?)\s+back(?:\s+control\s+of)?|"
     r"(?:won|wins|took|takes|wrest(?:ed|s|ing)?)(?=\s+(?:the\s+(?:town|city|village)\s+of\s+)?[A-Z][\w'’-]*"
     r"(?:\s+[A-Z][\w'’-]*){0,2}\s+back\b))"
@@ -187,7 +188,7 @@ _NON_PLACE_OBJ = re.compile(r"\b(?:soldiers?|fighters?|weapons?|prisoners?|hosta
                             r"photos?|pictures?|video|refuge|shelter|cover|aim|office|power|steps?|action|measures?)\b",
                             re.I)
 _LIST_GAP = re.compile(r"^\s*(?:(?:on|late\s+on|early\s+on)\s+[A-Z]\w+day\s*)?"
-                       r"(?:,|and|,\s*and|as\s+well\s+as|&|or|,\s*as\s+well\s+as)\s*(?:the\s+)?"
+                       r"(?:,|and|,\s*and|as\s+well\s+as|&|or|,\s*as\s+well\s+as)\s*(?:over\s+)?(?:the\s+)?"
                        r"(?:(?:nearby\s+|neighbouring\s+|neighboring\s+|adjacent\s+)?(?:town|village|city|district|area|"
                        r"locality|settlement)s?\s+(?:of\s+)?)?$", re.I)
 _SUBORDINATE = re.compile(r"\b(?:which|who|whom|whose|that|after|before|since|when|while|because|although|where|until|"
