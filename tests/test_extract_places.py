@@ -169,3 +169,14 @@ def test_a_piece_of_a_hyphenated_name_is_not_a_place_and_the_whole_name_is_kept(
     assert {e.location.name for e in found} == {"Yontoy", "Bulo-Gadud"}  # not Buulobarde, 400 km away
     e, = current("The Taliban took the town of Dasht-i-Archi on Monday.")
     assert e.location.name == "Dasht-i-Archi"
+
+
+def test_an_alternate_name_of_a_hamlet_in_a_country_the_story_barely_names_does_not_win():
+    from tests.extraction import current
+
+    # "Kuek" is an alternate name of a hamlet in Iran; the story is about the Sudans and names Iran once
+    text = ("The SPLA-IO said on Sunday its forces had captured Kuek town in the border area of Upper Nile, near "
+            "Sudan, after government troops withdrew. Officials in Khartoum and Juba did not comment. An Iranian "
+            "delegation was visiting Khartoum at the time.")
+    e, = current(text)
+    assert e.location.country != "IR"

@@ -333,6 +333,9 @@ def resolve(mention: PlaceMention, gazetteer: Gazetteer, countries: dict[str, fl
             best = cities[0] if cities else best
         in_context = countries.get(best.country, 0) > 0 or (fold(best.name) == mention.key or best.population > 0) and any(
             best.country in neighbours(iso) for iso in abroad)  # Russian forces in a Ukrainian town
+        if in_context and top and best.country != top and fold(best.name) != mention.key and best.population < 5000 \
+                and countries.get(best.country, 0.0) * 2 <= countries[top] and best.country not in neighbours(top):
+            in_context = False  # "Kuek" is only an alternate name of a hamlet in a country the story barely names
         if in_context or not countries:
             return best, (1.0 if countries or len({e.country for e in ranked}) == 1 else 0.7)
         primary = fold(best.name) == mention.key  # "Sirte" is Sirte; "Boni" is only an old name of Bonn
