@@ -10,7 +10,7 @@ Five gold sets (the last four own, labelled alike; an absent held-out, traps or 
   current *and* background / denied events labelled; the extractor was developed against it.
 * ``eval/frontwatch-heldout.jsonl``: more own items in the same format, written after the extractor and kept
   out of development, to measure it on text it was not tuned on (``eval/README.md`` records the first score).
-* ``eval/frontwatch-heldout2.jsonl`` to ``-heldout7.jsonl``: held-out sets written blind (their
+* ``eval/frontwatch-heldout2.jsonl`` to ``-heldout8.jsonl``: held-out sets written blind (their
   author never saw the extractor), each after the one before had been used for decisions; ``eval/README.md``
   records each first score.
 * ``eval/frontwatch-traps.jsonl``: own hard cases (recalled history in many phrasings, denials, failed
@@ -82,6 +82,7 @@ HELDOUT4_PATH = REPO / "eval" / "frontwatch-heldout4.jsonl"
 HELDOUT5_PATH = REPO / "eval" / "frontwatch-heldout5.jsonl"
 HELDOUT6_PATH = REPO / "eval" / "frontwatch-heldout6.jsonl"
 HELDOUT7_PATH = REPO / "eval" / "frontwatch-heldout7.jsonl"
+HELDOUT8_PATH = REPO / "eval" / "frontwatch-heldout8.jsonl"
 # the own sets scored beside the dev set, in report order: (name, shipped path, what it is)
 OTHER_SETS = (
     ("heldout", HELDOUT_PATH, "own held-out items, written after the extractor"),
@@ -92,6 +93,7 @@ OTHER_SETS = (
     ("heldout5", HELDOUT5_PATH, "the fifth held-out set, written blind"),
     ("heldout6", HELDOUT6_PATH, "the sixth held-out set, written blind"),
     ("heldout7", HELDOUT7_PATH, "the seventh held-out set, written blind"),
+    ("heldout8", HELDOUT8_PATH, "the eighth held-out set, written blind"),
 )
 
 CHANGE_LABELS = ("government_regains", "non_state_overtakes", "non_violent_transfer", "withdrawal")
