@@ -180,3 +180,15 @@ def test_an_alternate_name_of_a_hamlet_in_a_country_the_story_barely_names_does_
             "delegation was visiting Khartoum at the time.")
     e, = current(text)
     assert e.location.country != "IR"
+
+
+def test_a_far_countrys_alternate_name_loses_to_a_place_so_named_next_door():
+    from monitor.extract.gazetteer import Gazetteer
+    from monitor.extract.normalize import FoldedText
+    from monitor.extract.places import find_places, resolve
+
+    gazetteer = Gazetteer.default()
+    mention, = [p for p in find_places(FoldedText("Fighters overran Rann."), gazetteer, []) if p.surface == "Rann"]
+    # a story about the Cameroon border that happens to give Germany a little weight
+    entry, _sure = resolve(mention, gazetteer, {"CM": 3.6, "NG": 0.4, "DE": 0.5})
+    assert (entry.name, entry.country) == ("Rann", "NG")

@@ -328,6 +328,14 @@ def resolve(mention: PlaceMention, gazetteer: Gazetteer, countries: dict[str, fl
             ranked = sorted(ranked, key=lambda e: ((e.kind == ADMIN1) == mention.wants_admin1, _so_named(e, mention.key),
                                                     e.country in prior or e.population >= 1_000_000), reverse=True)
         best = ranked[0]
+        if countries and top and fold(best.name) != mention.key and best.country != top \
+                and best.country not in neighbours(top):
+            # a far country's alternate name loses to a place so named in the story's region ("Rann" is the
+            # Nigerian town beside Cameroon, not Grossraschen in Germany)
+            primary = [e for e in ranked if fold(e.name) == mention.key and countries.get(e.country, 0) > 0
+                       and (e.country == top or e.country in neighbours(top))]
+            if primary:
+                best = primary[0]
         if mention.wants_city:
             cities = [e for e in ranked if e.kind != ADMIN1]
             best = cities[0] if cities else best
