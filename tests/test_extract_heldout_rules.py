@@ -530,3 +530,17 @@ def test_state_media_restoring_security_to_a_town_and_flags_raised_over_two_town
     found = current("Ukrainian troops raised their flag over Vovchansk and over Kozacha Lopan on Sunday, officials "
                     "said, as Russian forces abandoned their positions.")
     assert {e.location.name for e in found} == {"Vovchansk", "Kozacha Lopan"}
+
+
+# --- from the eighth held-out set's errors -------------------------------------------------------------
+def test_more_wordings_from_state_media_and_wires():
+    found = events("Army units regained full control of Halfaya on Sunday, two days after restoring the town of "
+                   "Suran, a military source said.")
+    assert {x.location.name for x in found} == {"Halfaya", "Suran"}
+    e, = current("The army says it has completed the 'liberation' of Bahri, also called Khartoum North, after RSF "
+                 "fighters withdrew from the last neighbourhoods of the city.")
+    assert e.actor.side == "state"
+    found = current("Taliban fighters entered Asadabad, capital of Kunar province, and Mehtarlam, capital of Laghman, "
+                    "on Sunday morning, officials said. With the surrender of the eastern towns, the government lost "
+                    "the east.", date(2021, 8, 16))
+    assert "Asadabad" in {x.location.name for x in found}

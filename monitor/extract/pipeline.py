@@ -63,7 +63,7 @@ _DEFENDERS_LEFT = re.compile(
     r"gunmen|attackers|assailants|raiders)\b)[^.;]){0,70}?\b(?:withdr[ae]w\w*|withdrawn|pull(?:ed|ing)?\s+(?:out|back)|retreat\w*|"
     r"abandon\w*|fled|flee(?:ing)?|left\s+(?:the|their|its)|surrender\w*|collaps\w*|redeploy\w*|regroup\w*)|"
     r"\b(?:withdr[ae]w\w*|withdrawn|pull(?:ed|ing)?\s+(?:out|back))\s+(?:its|their|all)\s+(?:\w+\s+)?" + _ARMED + r"|"
-    r"\bthe\s+(?:\w+\s+)?(?:withdrawal|pullback|pull-out|retreat|regrouping)\b|"
+    r"\bthe\s+(?:\w+\s+)?(?:withdrawal|pullback|pull-out|retreat|regrouping|surrender)\b|"
     r"\bwithout\s+(?:a\s+fight|(?:meeting\s+)?(?:any\s+|much\s+)?resistance|firing\s+a\s+shot)|little\s+resistance|"
     r"\b(?:almost|virtually|hardly\s+any|barely\s+any|practically)?\s*no\s+(?:armed\s+)?resistance|"
     r"\bunopposed|took\s+(?:full\s+|complete\s+)?control|took\s+over|\bin\s+(?:full\s+|total\s+)?control\b|"

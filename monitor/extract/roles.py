@@ -61,6 +61,7 @@ REGAIN = re.compile(
     r"regain(?:ed|s|ing)?(?:\s+" + _CONTROL + r")?|reclaim(?:ed|s|ing)?|re-?conquer\w*|"
     r"re-?(?:establish|assert|impos)\w*\s+" + _CONTROL + r"|"
     r"restor(?:ed|es|ing)\s+(?:security(?:\s+and\s+stability)?|stability|state\s+authority|control)\s+(?:to|in|over)|"
+    r"restor(?:ed|es|ing)(?=\s+the\s+(?:town|city|village)\s+of\b)|"  # "two days after restoring the town of Suran"
     r"(?:won|win|wins|winning|took|take|takes|taking|taken|wrest(?:ed|s|ing)?)\s+back(?:\s+control\s+of)?|"
     r"(?:won|wins|took|takes|wrest(?:ed|s|ing)?)(?=\s+(?:the\s+(?:town|city|village)\s+of\s+)?[A-Z][\w'’-]*"
     r"(?:\s+[A-Z][\w'’-]*){0,2}\s+back\b))"
@@ -130,8 +131,8 @@ ENTER = re.compile(r"\b(?P<re>re-?)?(?:entered|enters|entering|(?:walked|pushed|
 PLAIN_FELL = re.compile(
     r"\b(?:fell|has\s+fallen|had\s+fallen|have\s+fallen)\b(?!\s+(?:on|in|near|at|short|silent|ill|back|apart|victim|"
     r"below|by|from|to|into|asleep|quiet|under|off|over|through|behind|sharply|steadily|\d))", re.I)
-NOMINAL = re.compile(r"\b(?P<n>capture|seizure|fall|takeover|take-over|recapture|liberation|retaking|loss)\s+of\s+",
-                     re.I)
+NOMINAL = re.compile(r"\b['‘\"“]?(?P<n>capture|seizure|fall|takeover|take-over|recapture|liberation|retaking|loss)['’\"”]?"
+                     r"\s+of\s+", re.I)  # "completed the 'liberation' of Bahri"
 PEACEFUL = re.compile(r"\b(?:without\s+(?:a\s+)?(?:fight|resistance|a\s+shot|bloodshed|fighting)|unopposed|peacefully|"
                       r"under\s+(?:a|an|the)\s+(?:\w+\s+){0,2}(?:deal|agreement|accord|truce|ceasefire)|negotiated|"
                       r"handed\s+over|surrendered|hand-?over|reconciliation\s+(?:deal|agreement))\b", re.I)
@@ -463,7 +464,8 @@ def find_claims(sentence: Sentence, places: list[PlaceMention], actors: list[Act
             if by:
                 _actors_at(c, actors, place.end + by.end(), text, into="actors")
             ann = re.search(r"\b(?:announc|declar|celebrat|complet|claim|confirm|hail|mark|proclaim|finish|achiev|"
-                            r"seal|finali[sz])(?:ed|es|ing)?\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$", text[:m.start()], re.I)
+                            r"seal|finali[sz])(?:ed|es|ing)?\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$",
+                            re.sub(r"['‘\"“]$", "", text[:m.start()]), re.I)  # "completed the 'liberation' of"
             if not c.actors and ann:  # "SDF fighters announced the full liberation of Raqqa"
                 if re.search(r",\s*$", text[:ann.start()]) and ann.group().lower().split()[0].endswith("ing"):
                     # "X retook the last pocket ..., completing the recapture of Y": the main clause's subject
@@ -708,7 +710,7 @@ _NAMES_OBJ = re.compile(
 _HELD_CUE = re.compile(r"\b(?:control|took\s+over|taken\s+over|withdr\w+|fled|abandon\w*|retreat\w*|pulled\s+out|"
                        r"raised\s+(?:their|the|its)\s+(?:\w+\s+)?flag|without\s+(?:a\s+fight|resistance))\b", re.I)
 # "Sar-e Pul, in Sar-e Pul province in northern Afghanistan and Taleqan": a list whose items carry a locator
-_LOCATED_LIST_GAP = re.compile(r"^\s*,\s*(?:in|the\s+capital\s+of)\s+[^,;.]{1,70}?(?:\s*,)?\s+(?:and|as\s+well\s+as)\s+"
+_LOCATED_LIST_GAP = re.compile(r"^\s*,\s*(?:in|(?:the\s+)?(?:provincial\s+)?capital\s+of)\s+[^,;.]{1,70}?(?:\s*,)?\s+(?:and|as\s+well\s+as)\s+"
                                r"(?:the\s+)?(?:(?:town|city|village)\s+of\s+)?$", re.I)
 _DESCRIBED = re.compile(r"\b(?:town|city|village|hamlet|settlement|locality|district|capital|hub|port|stronghold|enclave|"
                         r"base|airport|airbase|outpost|area|region|province|county|municipality|neighbou?rhood|suburb|"
