@@ -544,3 +544,9 @@ def test_more_wordings_from_state_media_and_wires():
                     "on Sunday morning, officials said. With the surrender of the eastern towns, the government lost "
                     "the east.", date(2021, 8, 16))
     assert "Asadabad" in {x.location.name for x in found}
+
+
+def test_forces_in_control_of_the_town_of_x_is_a_change():
+    e, = current("Russian forces were in control of the town of Hostomel and its airfield on Sunday, Ukrainian officials "
+                 "acknowledged.")
+    assert (e.location.name, e.actor.id) == ("Hostomel", "russia-government")

@@ -53,6 +53,7 @@ GAIN = re.compile(
     r"|rais(?:ed|ing)\s+(?:the|their|its)\s+(?:[\w-]+\s+){0,2}flags?\s+(?:over|above|on)"  # "raised the flag over"
     r"|(?:has|had|have|now\s+has|now\s+have)\s+(?:now\s+)?(?:full|complete|total)\s+control\s+(?:of|over)"
     r"|(?:is|are|was|were)\s+now\s+in\s+(?:full\s+|complete\s+|total\s+)?control\s+(?:of|over)"
+    r"|(?<=forces\s)(?:were|are)\s+in\s+(?:full\s+|complete\s+)?control\s+of(?=\s+the\s+(?:town|city)\s+of\b)"
     r"|(?P<weak>took|take|takes|taking|taken|occup(?:ied|y|ies|ying)|secur(?:ed|es|ing)|fre(?:ed|es|eing)|clear(?:ed|s|ing)))\b",
     re.I,
 )
