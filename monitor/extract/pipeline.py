@@ -230,15 +230,9 @@ class _Article:
                     if r.timing == "current" and r.actor and r.actor.side == "non_state":
                         self.last_current_actor = r.actor
         self._date_states(resolved)
-        # a raid, and the defenders clearing the place after it ("before soldiers drove them out ... the troops had
-        # cleared the town"): no change either way
-        clusters = [(k, c) for k, c in self._merge(resolved) if not self._raid_ended(k, c) and not (
-            k in raided and c.timing == "current" and all(r.actor is None or r.actor.side != raided[k] for r in c.items))]
-        if _ANNIVERSARY.search(self.body):  # "marking the first anniversary ... The fall of Mosul came as a shock"
-            for _k, cl in clusters:
-                if all(r.claim.voice == "nominal" and not r.explicit_date for r in cl.items):
-                    for r in cl.items:
-                        r.timing, r.date, r.precision = "background", None, "year"
+        clusters = [(k, c) for k, c in self._merge(resolved)
+                    if not self._raid_ended(k, c) and not self._cleared_after_raid(k, c, raided)]
+        self._anniversary_nominals(clusters)
         self._apply_denials(clusters, denials)
         self._fill_from_story(clusters)
         self._taker_of_withdrawals(clusters)
@@ -256,6 +250,23 @@ class _Article:
                            and _place_key(x.entry) == key), None)
             if change is not None:
                 r.date, r.precision, r.explicit_date, r.timing = change.date, change.precision, True, change.timing
+
+    @staticmethod
+    def _cleared_after_raid(key: str, cl: _Cluster, raided: dict[str, str | None]) -> bool:
+        """A raid, and the defenders clearing the place after it ("before soldiers drove them out ... the troops
+        had cleared the town"): no change either way."""
+        return key in raided and cl.timing == "current" and all(
+            r.actor is None or r.actor.side != raided[key] for r in cl.items)
+
+    def _anniversary_nominals(self, clusters: list[tuple[str, _Cluster]]) -> None:
+        """"Marking the first anniversary ... The fall of Mosul came as a shock": in a piece about an anniversary,
+        an undated "the fall of X" is the history it marks."""
+        if not _ANNIVERSARY.search(self.body):
+            return
+        for _k, cl in clusters:
+            if all(r.claim.voice == "nominal" and not r.explicit_date for r in cl.items):
+                for r in cl.items:
+                    r.timing, r.date, r.precision = "background", None, "year"
 
     def _taker_of_withdrawals(self, clusters: list[tuple[str, _Cluster]]) -> None:
         """"Its troops had withdrawn from Soledar, two weeks after Russia said it had captured it": a withdrawal
@@ -693,7 +704,7 @@ class _Article:
         for i in ids:
             if i in related or actor.id in {m.id for m in self.cat.members(i)}:
                 return True
-            other = self.cat.get(i) or next(x.actor for x in cl.items if x.actor and x.actor.id == i)
+            other = self.cat.get(i) or next((x.actor for x in cl.items if x.actor and x.actor.id == i), None)
             if other and other.side == actor.side:  # "Shiite Muslim rebels" and the Houthis
                 return True
         return False
