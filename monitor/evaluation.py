@@ -10,7 +10,7 @@ Five gold sets (the last four own, labelled alike; an absent held-out, traps or 
   current *and* background / denied events labelled; the extractor was developed against it.
 * ``eval/frontwatch-heldout.jsonl``: more own items in the same format, written after the extractor and kept
   out of development, to measure it on text it was not tuned on (``eval/README.md`` records the first score).
-* ``eval/frontwatch-heldout2.jsonl`` to ``-heldout8.jsonl``: held-out sets written blind (their
+* ``eval/frontwatch-heldout2.jsonl`` to ``-heldout9.jsonl``: held-out sets written blind (their
   author never saw the extractor), each after the one before had been used for decisions; ``eval/README.md``
   records each first score.
 * ``eval/frontwatch-traps.jsonl``: own hard cases (recalled history in many phrasings, denials, failed
@@ -83,6 +83,7 @@ HELDOUT5_PATH = REPO / "eval" / "frontwatch-heldout5.jsonl"
 HELDOUT6_PATH = REPO / "eval" / "frontwatch-heldout6.jsonl"
 HELDOUT7_PATH = REPO / "eval" / "frontwatch-heldout7.jsonl"
 HELDOUT8_PATH = REPO / "eval" / "frontwatch-heldout8.jsonl"
+HELDOUT9_PATH = REPO / "eval" / "frontwatch-heldout9.jsonl"
 # the own sets scored beside the dev set, in report order: (name, shipped path, what it is)
 OTHER_SETS = (
     ("heldout", HELDOUT_PATH, "own held-out items, written after the extractor"),
@@ -94,6 +95,7 @@ OTHER_SETS = (
     ("heldout6", HELDOUT6_PATH, "the sixth held-out set, written blind"),
     ("heldout7", HELDOUT7_PATH, "the seventh held-out set, written blind"),
     ("heldout8", HELDOUT8_PATH, "the eighth held-out set, written blind"),
+    ("heldout9", HELDOUT9_PATH, "the ninth held-out set, written blind"),
 )
 
 CHANGE_LABELS = ("government_regains", "non_state_overtakes", "non_violent_transfer", "withdrawal")
