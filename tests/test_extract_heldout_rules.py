@@ -550,3 +550,10 @@ def test_forces_in_control_of_the_town_of_x_is_a_change():
     e, = current("Russian forces were in control of the town of Hostomel and its airfield on Sunday, Ukrainian officials "
                  "acknowledged.")
     assert (e.location.name, e.actor.id) == ("Hostomel", "russia-government")
+
+
+# --- from the ninth held-out set's errors --------------------------------------------------------------
+def test_troops_in_a_state_media_report_are_that_states_and_that_is_false_disputes_it():
+    e, = current("09:10 - Russian state television says troops have taken Chernihiv. The city's mayor says that is "
+                 "false: the city is encircled but it is ours.")
+    assert e.actor.id == "russia-government" and e.certainty == "claimed"

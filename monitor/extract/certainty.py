@@ -45,6 +45,7 @@ _DENIAL = re.compile(
     r"(?:full\s+|firm\s+)?control\s+of\s+(?:our|the\s+(?:army|military|government|security))|"
     r"(?:is|are|was|were)\s+not\s+in\s+control|(?:false|baseless|fabricated|untrue|fake)\s+(?:claims?|reports?|news)|"
     r"no\s+truth|(?:claims?|reports?)\s+(?:\w+\s+){0,3}(?:were|was|are|is)\s+(?:false|baseless|untrue|fabricated)|"
+    r"\b(?:says?|said|insists?|insisted)\s+(?:that\s+)?(?:this|that|it)\s+(?:is|was)\s+(?:false|untrue|a\s+lie|not\s+true)\b|"
     r"(?:claims?|reports?)\b[^.;]{0,60}\bas\s+(?:false|baseless|untrue|fabricated|propaganda|a\s+ploy|lies)|"
     r"(?:had|has|have|was|were|is|are)\s+not\s+(?:been\s+)?(?:lost|fallen|captured|taken|overrun|seized)|"
     r"call(?:ed|s|ing)?\s+(?:the|this|that|these|such)\s+(?:claims?|reports?)\s+['‘\"“]?(?:a\s+|an\s+)?"

@@ -440,6 +440,11 @@ class _Article:
                     ref = self.cat.get(self.cat.choose(b.actor_ids, country, b.key))
                     if ref is not None and ref.side == "state":
                         return ref
+            # "Russian state television says troops have taken X": the troops of the country whose media speak
+            media = re.search(r"\b([A-Z][a-z]+)\s+(?:state\s+)?(?:television|TV|media|news\s+agency)\s+(?:says?|said|reports?|"
+                              r"reported|claims?|claimed)\b[^.;]*$", self.body[max(0, m.start - 120):m.start])
+            if re.fullmatch(r"(?:troops|soldiers|forces)", m.surface, re.I) and media and roles.country_code_of(media.group(1)):
+                return self._state(roles.country_code_of(media.group(1)))
             return self._state(country)
         return self.cat.get(self.cat.choose(m.actor_ids, country, m.key))
 
