@@ -557,3 +557,17 @@ def test_troops_in_a_state_media_report_are_that_states_and_that_is_false_disput
     e, = current("09:10 - Russian state television says troops have taken Chernihiv. The city's mayor says that is "
                  "false: the city is encircled but it is ours.")
     assert e.actor.id == "russia-government" and e.certainty == "claimed"
+
+
+def test_more_changes_read_from_the_ninth_set():
+    # "X after the MSA withdrew": the group that left is not the one that took the town, so no raid
+    e, = current("On 10 March 2024, Islamic State Sahel Province fighters took control of Anderamboukane (Menaka) "
+                 "after the Movement for the Salvation of Azawad (MSA) withdrew from the town.")
+    assert e.actor.id == "is-sahel"
+    # "was handed to X": a handover to X
+    e, = current("Officials in Daikundi say Nili, the provincial capital, was handed to the Taliban on Sunday evening.")
+    assert (e.location.name, e.actor.id) == ("Nili", "taliban")
+    # "the river town of A and the village of B": both, neither a modifier of the other
+    found = current("Ukrainian troops entered the river town of Beryslav and the village of Bilozerka on Sunday, "
+                    "officials said, as Russian forces completed what Moscow called a regrouping.")
+    assert {x.location.name for x in found} == {"Beryslav", "Bilozerka"}

@@ -292,6 +292,7 @@ class _Article:
         leaves = [r for r in cl.items if r.claim.kind == "withdraw" and r.actor is None and r.previous is not None]
         if any(g.actor is not None and g.actor.side == "non_state" and any(
                 _same_actor(x.previous, g.actor) and x.claim.trigger[0] > g.claim.trigger[0]  # took, then left
+                and not _LEFT_BEFORE.search(self.body[g.claim.trigger[1]:x.claim.trigger[0]])  # not "... after X withdrew"
                 and (g.date is None or x.date is None or x.date >= g.date) for x in leaves)
                for g in cl.items if g.claim.kind != "withdraw"):
             return True  # "Insurgents who stormed X on Friday pulled out of the town on Sunday"
@@ -868,6 +869,7 @@ class _Article:
         return None
 
 
+_LEFT_BEFORE = re.compile(r"\b(?:after|as|when|once)\b(?![^.;]*\b(?:took|seized|captured|overran|stormed)\b)", re.I)
 _ANNIVERSARY = re.compile(r"\banniversar(?:y|ies)\b|\b(?:years?|decades?)\s+(?:since|on)\b", re.I)
 _SAID_ON = re.compile(r"\b(?:said|says|announced|reported|confirmed|claimed|stated|told\s+\w+)\s+"
                       r"(?:in\s+an?\s+(?:statement|video|post|interview)\s+)?$", re.I)

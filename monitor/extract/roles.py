@@ -79,7 +79,7 @@ PASSIVE = re.compile(
     r"\b(?:was|were|been|being|is|are|be|got|had\s+been|has\s+been|have\s+been)\s+" + _ADV +
     r"['‘\"“]?(?P<v>captured|seized|taken\s+over|overrun|liberated|retaken|recaptured|conquered|freed|regained|reclaimed|"
     r"declared\s+(?:(?:fully|completely|totally|entirely|officially)\s+)?(?:liberated|freed|free\s+of)|"
-    r"taken\s+back|won\s+back|handed\s+over|abandoned|taken|cleared)\b['’\"”]?",  # "had been 'liberated'"
+    r"taken\s+back|won\s+back|handed\s+over|handed(?=\s+(?:back\s+)?to\b)|abandoned|taken|cleared)\b['’\"”]?",  # "had been 'liberated'"
     re.I,
 )
 FELL = re.compile(
@@ -330,7 +330,7 @@ def find_claims(sentence: Sentence, places: list[PlaceMention], actors: list[Act
         if place is None:
             continue
         used.append(m.span())
-        kind = "withdraw" if verb == "abandoned" else "handover" if verb == "handed over" else \
+        kind = "withdraw" if verb == "abandoned" else "handover" if verb.startswith("handed") else \
             "regain" if verb.startswith(("re", "taken back", "won back")) else "gain"
         c = Claim(sentence, place, kind, "passive", (base + m.start(), base + m.end()), peaceful=peaceful,
                   strength=0.7 if verb in ("taken", "cleared", "secured") else 0.85)
@@ -592,7 +592,8 @@ def _objects(text: str, base: int, pos: int, places: list[PlaceMention], *, stri
     first = after[0] if after else None
     gap = text[pos:first.start - base] if first else ""
     direct = first is not None
-    modifier = re.match(r"\s+(?:[\w-]+\s+){0,2}?(?:town|city|village|port|capital)\s+of\s+", text[first.end - base:], re.I) \
+    modifier = re.match(r"\s+(?:(?!(?:and|or|the|a|an)\b)[\w-]+\s+){0,2}?(?:town|city|village|port|capital)\s+of\s+",
+                        text[first.end - base:], re.I) \
         if direct else None
     if modifier:  # "the Red Sea port city of Hodeidah": the first name is a modifier; the place comes after "of"
         named = [p for p in after[1:] if p.start == first.end + modifier.end()]
