@@ -745,7 +745,7 @@ class _Article:
         for s, ps in denials:
             keys = set()
             # "Bukavu airport ... was still under its control": the airport, not the city
-            places = [p for p in ps if not _FACILITY_AFTER.match(self.body[p.end:p.end + 30])]
+            places = [p for p in ps if not p.facility]
             facility = len(places) < len(ps)
             for p in places:
                 entry, _ = resolve(p, self.ex.gazetteer, self.ctx, self.body, self.abroad, self.ex.conflict_countries)
@@ -878,8 +878,6 @@ _ATTACKED_BEFORE = re.compile(r"\b(?:attack(?:ed|ing)?|raid(?:ed|ing)?|assault(?
 _GENERIC_MODIFIERS = frozenset("armed local rival islamist jihadist tribal allied opposition rebel sunni shia shiite "
                                "kurdish arab ethnic hardline radical militant separatist unidentified unknown".split())
 _STATE_TRIGGER = re.compile(r"\bnow\b|\b(?:is|are)\s+in\s+(?:\w+\s+)?control\b|\b(?:has|have)\s+(?:\w+\s+)?control\b", re.I)
-_FACILITY_AFTER = re.compile(r"\s+(?:international\s+)?(?:airport|air\s*base|airbase|airfield|port|bridge|dam|prison|"
-                             r"barracks|university|hospital|checkpoint|crossing|refinery|power\s+plant)\b", re.I)
 _PLUPERFECT = re.compile(r"\bhad\s+(?:(?:already|also|first|earlier|briefly|previously|long|since)\s+)?$", re.I)
 _REPORTING = re.compile(r"\b(?:said|says|say|told|reported|reports|claimed|claims|announced|confirmed|stated|added|"
                         r"according\s+to|statement|insisted|acknowledged|admitted)\b", re.I)

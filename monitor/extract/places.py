@@ -54,7 +54,9 @@ _PLACE_MODIFIERS = frozenset(fold(w) for w in "eastern western northern southern
                               "north south east west the in at of".split())
 _CALENDAR = re.compile(r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|"
                        r"May|June|July|August|September|October|November|December)$")
-_FACILITY_NAMED = re.compile(r"\s+(?:international\s+)?(?:air\s*field|airfield|airport|air\s*base|airbase)\b", re.I)
+# "the Kandahar air field", "Bukavu airport": a facility named after the place, which is not the place itself
+FACILITY_AFTER = re.compile(r"\s+(?:international\s+)?(?:airport|air\s*base|airbase|air\s*field|airfield|port|bridge|dam|"
+                            r"prison|barracks|university|hospital|checkpoint|crossing|refinery|power\s+plant)\b", re.I)
 _NEWS_OUTLET = re.compile(r"\s+(?:press|news|agency|tv|television|radio|channel|broadcaster|newspaper|daily)\b", re.I)
 _NEWS_OUTLET_NAME = re.compile(r"(?:Al[- ])?(?:Jazeera|Arabiya)", re.I)  # "Mayadeen" is also a town
 _INSTITUTION_IN = re.compile(r"\b(?:Command|Headquarters|Base|Brigade|Division|Regiment|Corps|Battalion|Airport|Prison|"
@@ -196,7 +198,7 @@ def _mention(folded: FoldedText, first: int, last: int, key: str, entries: list[
     in_parens = before.rfind("(") > before.rfind(")")
     return PlaceMention(start, end, surface, key, tuple(entries), landmark, wants_admin1, wants_city,
                         noun.group("noun").lower() if noun else None, region=region, in_parens=in_parens,
-                        facility=bool(_FACILITY_NAMED.match(after)))
+                        facility=bool(FACILITY_AFTER.match(after)))
 
 
 def _sentence_start(before: str, pos: int) -> bool:
