@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import re
 
+from monitor.extract.text import without_open_quote
+
 _ATTEMPT = re.compile(
     r"(?:\bto\s+(?:(?:fully|finally|quickly|eventually|completely|also|again|then|effectively)\s+)?$"
     r"|\b(?:could|would|will|shall|can|cannot|must|should|won['’]t|wouldn['’]t|couldn['’]t)\s+"
@@ -85,7 +87,7 @@ _CLAIM_VERB = re.compile(r"\bclaim(?:ed|s|ing)?\b(?!\s+(?:the\s+)?lives)", re.I)
 
 def blocked(before_trigger: str) -> bool:
     """True when the words just before a trigger make it an aim, attempt or possibility, not a fact."""
-    tail = re.sub(r"['‘\"“]\s*$", "", before_trigger[-120:])  # "vowed to 'liberate' X": the quote is no word
+    tail = without_open_quote(before_trigger[-120:])  # "vowed to 'liberate' X": the quote is no word
     if _SUCCESS.search(tail):
         return False
     return bool(_ATTEMPT.search(tail))

@@ -35,11 +35,13 @@ from typing import Iterator
 from monitor.extract import certainty
 from monitor.extract.actors import ActorMention
 from monitor.extract.places import PlaceMention
-from monitor.extract.text import Sentence
+from monitor.extract.text import CLOSE_QUOTE as _CQ
+from monitor.extract.text import OPEN_QUOTE as _OQ
+from monitor.extract.text import Sentence, without_open_quote
 
 _ADV = r"(?:(?:now|reportedly|allegedly|fully|completely|finally|recently|quickly|later|eventually|briefly|also|then|" \
        r"effectively|successfully|swiftly|partially|largely|reportedly|once\s+again|again)\s+)*"
-_CONTROL = r"(?:(?:their|its)\s+)?['‘\"“]?(?:full\s+|complete\s+|total\s+|effective\s+|partial\s+)?control['’\"”]?" \
+_CONTROL = r"(?:(?:their|its)\s+)?" + _OQ + r"?(?:full\s+|complete\s+|total\s+|effective\s+|partial\s+)?control" + _CQ + r"?" \
            r"(?:\s+(?:on|late\s+on|early\s+on)\s+[A-Z][a-z]+day)?\s+(?:of|over)"  # "imposed their control on Tuesday over"
 
 GAIN = re.compile(
@@ -77,9 +79,9 @@ DRIVE = re.compile(
 )
 PASSIVE = re.compile(
     r"\b(?:was|were|been|being|is|are|be|got|had\s+been|has\s+been|have\s+been)\s+" + _ADV +
-    r"['‘\"“]?(?P<v>captured|seized|taken\s+over|overrun|liberated|retaken|recaptured|conquered|freed|regained|reclaimed|"
+    _OQ + r"?(?P<v>captured|seized|taken\s+over|overrun|liberated|retaken|recaptured|conquered|freed|regained|reclaimed|"
     r"declared\s+(?:(?:fully|completely|totally|entirely|officially)\s+)?(?:liberated|freed|free\s+of)|"
-    r"taken\s+back|won\s+back|handed\s+over|handed(?=\s+(?:back\s+)?to\b)|abandoned|taken|cleared)\b['’\"”]?",  # "had been 'liberated'"
+    r"taken\s+back|won\s+back|handed\s+over|handed(?=\s+(?:back\s+)?to\b)|abandoned|taken|cleared)\b" + _CQ + r"?",  # "had been 'liberated'"
     re.I,
 )
 FELL = re.compile(
@@ -105,8 +107,8 @@ FELL = re.compile(
 DECLARED = re.compile(
     r"\b(?:declar(?:ed|es|ing)|proclaim(?:ed|s|ing)|pronounc(?:ed|es|ing))\s+(?P<obj>(?:[\w'’-]+,?\s+){1,7}?)"
     r"(?:(?:to\s+(?:be|have\s+been)|as)\s+)?(?:(?:now|fully|completely|totally|entirely|officially|finally|formally)\s+)*"
-    r"(?:['‘\"“]?(?:(?P<re>re-?)?liberated|freed|(?P<free>free\s+(?:of|from)|cleared\s+of))\b|"
-    r"['‘\"“]free['’\"”])",  # "declared Khartoum 'free'"
+    r"(?:" + _OQ + r"?(?:(?P<re>re-?)?liberated|freed|(?P<free>free\s+(?:of|from)|cleared\s+of))\b|"
+    + _OQ + r"free" + _CQ + r")",  # "declared Khartoum 'free'"
     re.I,
 )
 WITHDRAW = re.compile(
@@ -132,8 +134,8 @@ ENTER = re.compile(r"\b(?P<re>re-?)?(?:entered|enters|entering|(?:walked|pushed|
 PLAIN_FELL = re.compile(
     r"\b(?:fell|has\s+fallen|had\s+fallen|have\s+fallen)\b(?!\s+(?:on|in|near|at|short|silent|ill|back|apart|victim|"
     r"below|by|from|to|into|asleep|quiet|under|off|over|through|behind|sharply|steadily|\d))", re.I)
-NOMINAL = re.compile(r"\b['‘\"“]?(?P<n>capture|seizure|fall|takeover|take-over|recapture|liberation|retaking|loss)['’\"”]?"
-                     r"\s+of\s+", re.I)  # "completed the 'liberation' of Bahri"
+NOMINAL = re.compile(r"\b" + _OQ + r"?(?P<n>capture|seizure|fall|takeover|take-over|recapture|liberation|retaking|loss)"
+                     + _CQ + r"?\s+of\s+", re.I)  # "completed the 'liberation' of Bahri"
 PEACEFUL = re.compile(r"\b(?:without\s+(?:a\s+)?(?:fight|resistance|a\s+shot|bloodshed|fighting)|unopposed|peacefully|"
                       r"under\s+(?:a|an|the)\s+(?:\w+\s+){0,2}(?:deal|agreement|accord|truce|ceasefire)|negotiated|"
                       r"handed\s+over|surrendered|hand-?over|reconciliation\s+(?:deal|agreement))\b", re.I)
@@ -466,7 +468,7 @@ def find_claims(sentence: Sentence, places: list[PlaceMention], actors: list[Act
                 _actors_at(c, actors, place.end + by.end(), text, into="actors")
             ann = re.search(r"\b(?:announc|declar|celebrat|complet|claim|confirm|hail|mark|proclaim|finish|achiev|"
                             r"seal|finali[sz])(?:ed|es|ing)?\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$",
-                            re.sub(r"['‘\"“]$", "", text[:m.start()]), re.I)  # "completed the 'liberation' of"
+                            without_open_quote(text[:m.start()]), re.I)  # "completed the 'liberation' of"
             if not c.actors and ann:  # "SDF fighters announced the full liberation of Raqqa"
                 if re.search(r",\s*$", text[:ann.start()]) and ann.group().lower().split()[0].endswith("ing"):
                     # "X retook the last pocket ..., completing the recapture of Y": the main clause's subject
@@ -851,14 +853,14 @@ def _initial_name(text: str, base: int, pos: int, actors: list[ActorMention]) ->
 def _subject(c: Claim, text: str, base: int, vstart: int, vend: int, actors: list[ActorMention],
              floor: int = 0) -> None:
     """Fill the claim's taker from the words before the verb (or after a fronted gerund clause)."""
-    head = re.sub(r"['‘\"“]\s*$", "", text[floor:vstart])  # "his forces had 'liberated'": the quote is no word
+    head = without_open_quote(text[floor:vstart])  # "his forces had 'liberated'": the quote is no word
     # the clause the verb belongs to: after the last ';' or reporting verb ("X said the rebels captured")
     cuts = [m for m in re.finditer(r";|(?<!was )(?<!were )(?<!is )(?<!are )(?<!been )\b(?:said|says|say|told|reported|"
                                    r"claimed|claims?|added|stated|announced)\s+(?!to\b)(?:that\s+)?|"
                                    r"\b(?:who|which|that)\s+(?:had\s+|have\s+|has\s+)?(?=\w+$)", head, re.I)]
     cut = cuts[-1].end() if cuts else 0
     if cuts and re.fullmatch(r"\s*(?:(?:on\s+)?[A-Z]\w+day\s+|(?:yesterday|today|overnight)\s+)?(?:they|it|he|she|we)\s+"
-                             r"(?:(?:had|have|has|now|also|already)\s+)*['‘\"“]?", head[cut:], re.I):
+                             r"(?:(?:had|have|has|now|also|already)\s+)*" + _OQ + r"?", head[cut:], re.I):
         cut = 0  # "Syrian rebels claim they captured": the reporting subject is the taker
         rep = cuts[-1].start()
         head = head[:rep]

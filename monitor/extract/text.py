@@ -55,6 +55,16 @@ def story_end(text: str) -> int:
 _AGENCY_ONLY = re.compile(r"\A\s*\((?:Reuters|AP|AFP|UPI|dpa|Xinhua|Anadolu|TASS|IANS|ANI|PTI)\)\s*(?:[:—–]|-{1,2})\s*")
 
 
+OPEN_QUOTE = r"['‘\"“]"  # a quotation mark that can open a quoted word ("'liberated'")
+CLOSE_QUOTE = r"['’\"”]"
+_TRAILING_OPEN_QUOTE = re.compile(OPEN_QUOTE + r"\s*$")
+
+
+def without_open_quote(text: str) -> str:
+    """``text`` without a quotation mark it ends on: "vowed to 'liberate'" reads as "vowed to liberate"."""
+    return _TRAILING_OPEN_QUOTE.sub("", text)
+
+
 _FIRST_LINE = re.compile(r"\A\s*(?P<line>[^\n]{3,200}?)[ \t]*\n")
 
 
