@@ -73,29 +73,17 @@ from monitor.records import ActorRef, Event
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO / ".." / "shared"
 ACLED_PATH = SHARED / "data" / "acled-dev.jsonl"
-OWN_PATH = REPO / "eval" / "frontwatch-eval.jsonl"
-HELDOUT_PATH = REPO / "eval" / "frontwatch-heldout.jsonl"
-TRAPS_PATH = REPO / "eval" / "frontwatch-traps.jsonl"
-HELDOUT2_PATH = REPO / "eval" / "frontwatch-heldout2.jsonl"
-HELDOUT3_PATH = REPO / "eval" / "frontwatch-heldout3.jsonl"
-HELDOUT4_PATH = REPO / "eval" / "frontwatch-heldout4.jsonl"
-HELDOUT5_PATH = REPO / "eval" / "frontwatch-heldout5.jsonl"
-HELDOUT6_PATH = REPO / "eval" / "frontwatch-heldout6.jsonl"
-HELDOUT7_PATH = REPO / "eval" / "frontwatch-heldout7.jsonl"
-HELDOUT8_PATH = REPO / "eval" / "frontwatch-heldout8.jsonl"
-HELDOUT9_PATH = REPO / "eval" / "frontwatch-heldout9.jsonl"
+EVAL_DIR = REPO / "eval"
+OWN_PATH = EVAL_DIR / "frontwatch-eval.jsonl"
+HELDOUT_PATH = EVAL_DIR / "frontwatch-heldout.jsonl"
+TRAPS_PATH = EVAL_DIR / "frontwatch-traps.jsonl"
+BLIND_SETS = range(2, 10)  # held-out sets 2..9, each written blind after the one before had been used
 # the own sets scored beside the dev set, in report order: (name, shipped path, what it is)
 OTHER_SETS = (
     ("heldout", HELDOUT_PATH, "own held-out items, written after the extractor"),
     ("traps", TRAPS_PATH, "own hard cases: recalled history, denials, failed attacks"),
-    ("heldout2", HELDOUT2_PATH, "the second held-out set, written blind"),
-    ("heldout3", HELDOUT3_PATH, "the third held-out set, written blind"),
-    ("heldout4", HELDOUT4_PATH, "the fourth held-out set, written blind"),
-    ("heldout5", HELDOUT5_PATH, "the fifth held-out set, written blind"),
-    ("heldout6", HELDOUT6_PATH, "the sixth held-out set, written blind"),
-    ("heldout7", HELDOUT7_PATH, "the seventh held-out set, written blind"),
-    ("heldout8", HELDOUT8_PATH, "the eighth held-out set, written blind"),
-    ("heldout9", HELDOUT9_PATH, "the ninth held-out set, written blind"),
+    *((f"heldout{n}", EVAL_DIR / f"frontwatch-heldout{n}.jsonl", f"held-out set {n}, written blind")
+      for n in BLIND_SETS),
 )
 
 CHANGE_LABELS = ("government_regains", "non_state_overtakes", "non_violent_transfer", "withdrawal")
