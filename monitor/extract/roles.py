@@ -617,11 +617,12 @@ def _objects(text: str, base: int, pos: int, places: list[PlaceMention], *, stri
         else:
             stop = _OBJ_STOP.search(gap)
             area = _AREA_NOUN.search(gap) or _FACILITY_OF.search(gap)
+            # "captured a village in Borno state": an unnamed place; the region only locates it (but "the
+            # headquarters of Imam Sahib district" is the district centre)
             if area and (first.wants_admin1 or first.region or _ADMIN_AFTER.match(text[first.end - base:])) and not (
                     re.match(r"(?:headquarters|cent(?:re|er))", area.group(), re.I)
                     and re.match(r"\s+district\b", text[first.end - base:], re.I)):
-                return []  # "captured a village in Borno state": an unnamed place; the region only locates it
-                # (but "the headquarters of Imam Sahib district" is the district centre)
+                return []
             if _PART_OF.search(gap):
                 return []  # "occupying parts of the town": a foothold, not the town
             if area and re.match(r"(?:post|detachment|gendarmerie|station|compound|facilities|buildings|offices|"
