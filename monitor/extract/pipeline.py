@@ -3,13 +3,15 @@
 Stages, all pure and cheap; only sentences holding both a trigger phrase and a gazetteer place get
 the role patterns:
 
-1. cut the story at site furniture ("Published in ...") and find the dateline;
+1. cut the story at site furniture ("Published in ..."), set a headline apart (read for context; no change
+   is taken from it) and find the dateline under it;
 2. fold the text once; the actor catalogue (Aho-Corasick) and the gazetteer (token n-grams) find
    every actor and place mention; the country context is weighed;
 3. candidate sentences -> ``roles.find_claims`` -> claims (place, taker, previous holder, voice);
 4. each claim is resolved: place -> GeoNames entry, generic actors -> state forces of the place's
    country or the article's armed group, date against the publication date, timing, certainty;
-5. claims merge into one event per place per change, with their evidence and a confidence.
+5. claims merge into one event per place per change, with their evidence and a confidence; raids (takers who
+   left again) and undated "the fall of X" in anniversary pieces are dropped or made history.
 """
 
 from __future__ import annotations
