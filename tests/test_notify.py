@@ -195,7 +195,11 @@ async def test_smtp_down_then_up_with_the_real_loop(db, smtp):
     dispatcher = Dispatcher(store, notifiers, retry=RetryPolicy(first_delay=0.05, factor=2), poll_interval=0.02)
     stop = asyncio.Event()
     loop = asyncio.create_task(dispatcher.run(stop))
-    await asyncio.sleep(0.3)  # a few failed attempts
+    for _ in range(250):  # until at least one attempt has failed (a fixed sleep is too short on a loaded machine)
+        if any(d.attempts >= 1 for d in store.deliveries()):
+            break
+        await asyncio.sleep(0.02)
+    await asyncio.sleep(0.1)
     assert smtp.messages == []
     smtp.start()
     for _ in range(200):
